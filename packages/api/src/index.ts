@@ -1,0 +1,3 @@
+export * from './requirement.js';
+export * from './instance-type.js';
+export * from './labels.js';

@@ -1,0 +1,2 @@
+// Public API: filled in by this package's own issue.
+export {};
