@@ -1,2 +1,18 @@
-// Public API: filled in by this package's own issue.
-export {};
+export { KubeClient, KubeApiError, isAlreadyExists, isConflict, isGone, isNotFound } from './kube-client.js';
+export type { Query, RequestOptions } from './kube-client.js';
+export { Resources, KarpenterResources, resource, resourcePath, apiVersionOf, keyOf } from './resources.js';
+export type { KubeObject, KubeList, Lease, Resource } from './resources.js';
+export { ResourceClient } from './resource-client.js';
+export type { ListOptions, PatchType, WatchEvent, WatchEventType } from './resource-client.js';
+export { ResourceCache } from './resource-cache.js';
+export type { CacheHandler, ResourceCacheOptions } from './resource-cache.js';
+export { EventRecorder } from './event-recorder.js';
+export type { EventType } from './event-recorder.js';
+export { LeaderElector } from './leader-election.js';
+export type { LeaderCallbacks, LeaderElectionOptions } from './leader-election.js';
+export { installCustomResourceDefinitions } from './crds.js';
+export { systemClock, microTime } from './clock.js';
+export type { Clock } from './clock.js';
+export { silentLogger } from './logger.js';
+export type { Logger } from './logger.js';
+export { sleep } from './sleep.js';
