@@ -1,0 +1,80 @@
+import { Construct } from 'constructs';
+import { Fn, type ITerraformDependable } from 'cdktf';
+import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
+import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
+import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
+import { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { IamRolePolicyAttachment } from '@cdktf/provider-aws/lib/iam-role-policy-attachment/index.js';
+import type { ControllerIdentity } from './config.js';
+import { controllerPolicies, type PolicyScope } from './iam/controller-policies.js';
+import type { PolicyDocument } from './iam/policy-document.js';
+import { irsaTrustPolicy, podIdentityTrustPolicy, type ServiceAccountRef } from './iam/trust-policies.js';
+import { POLICY_CONCERNS, type PolicyConcern } from './names.js';
+
+export interface ControllerRoleProps {
+  roleName: string;
+  policyNames: Record<PolicyConcern, string>;
+  identity: ControllerIdentity;
+  serviceAccount: ServiceAccountRef;
+  policyScope: PolicyScope;
+  /** The cluster's OIDC issuer URL (`https://…`), used when the OIDC provider is created here. */
+  oidcIssuerUrl: string;
+}
+
+/** The controller's IAM role, its managed policies and how its pods assume it. */
+export class ControllerRole extends Construct {
+  readonly role: IamRole;
+  readonly policies: Record<PolicyConcern, IamPolicy>;
+  /** What must exist before the controller's pods can get credentials. */
+  readonly ready: ITerraformDependable[];
+
+  constructor(scope: Construct, id: string, props: ControllerRoleProps) {
+    super(scope, id);
+    this.role = new IamRole(this, 'role', {
+      name: props.roleName,
+      description: `karpenter-ts controller of EKS cluster ${props.policyScope.clusterName}`,
+      assumeRolePolicy: JSON.stringify(this.trustPolicy(props)),
+    });
+
+    const documents = controllerPolicies(props.policyScope);
+    this.policies = {} as Record<PolicyConcern, IamPolicy>;
+    this.ready = [];
+    for (const concern of POLICY_CONCERNS) {
+      this.policies[concern] = new IamPolicy(this, `policy-${concern}`, {
+        name: props.policyNames[concern],
+        description: `karpenter-ts controller: ${concern}`,
+        policy: JSON.stringify(documents[concern]),
+      });
+      this.ready.push(
+        new IamRolePolicyAttachment(this, `attachment-${concern}`, { role: this.role.name, policyArn: this.policies[concern].arn }),
+      );
+    }
+
+    if (props.identity.mode === 'podIdentity') {
+      this.ready.push(
+        new EksPodIdentityAssociation(this, 'pod-identity', {
+          clusterName: props.policyScope.clusterName,
+          namespace: props.serviceAccount.namespace,
+          serviceAccount: props.serviceAccount.serviceAccount,
+          roleArn: this.role.arn,
+          // The trust policy checks the session tags, so they must stay on.
+          disableSessionTags: false,
+        }),
+      );
+    }
+  }
+
+  private trustPolicy(props: ControllerRoleProps): PolicyDocument {
+    const { identity, serviceAccount } = props;
+    if (identity.mode === 'podIdentity') return podIdentityTrustPolicy(props.policyScope.clusterName, serviceAccount);
+    if ('oidcProviderArn' in identity) {
+      const issuer = identity.oidcProviderArn.slice(identity.oidcProviderArn.indexOf(':oidc-provider/') + ':oidc-provider/'.length);
+      return irsaTrustPolicy(identity.oidcProviderArn, issuer, serviceAccount);
+    }
+    const provider = new IamOpenidConnectProvider(this, 'oidc-provider', {
+      url: props.oidcIssuerUrl,
+      clientIdList: ['sts.amazonaws.com'],
+    });
+    return irsaTrustPolicy(provider.arn, Fn.replace(props.oidcIssuerUrl, 'https://', ''), serviceAccount);
+  }
+}

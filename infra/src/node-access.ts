@@ -1,0 +1,52 @@
+import { Construct } from 'constructs';
+import { TerraformDataSource, type TerraformResource } from 'cdktf';
+import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
+import type { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
+import { ConfigMapV1Data } from '@cdktf/provider-kubernetes/lib/config-map-v1-data/index.js';
+import { DataKubernetesConfigMapV1 } from '@cdktf/provider-kubernetes/lib/data-kubernetes-config-map-v1/index.js';
+import { mergedMapRolesExpression } from './aws-auth.js';
+import type { NodeAccess as NodeAccessConfig } from './config.js';
+
+/** The field manager that owns `mapRoles` after the merge; other keys of aws-auth are left alone. */
+export const AWS_AUTH_FIELD_MANAGER = 'karpenter-ts-infra';
+
+export interface NodeAccessProps {
+  access: NodeAccessConfig;
+  clusterName: string;
+  nodeRole: IamRole;
+}
+
+/** Lets nodes with the node role join the cluster: an EKS access entry or an aws-auth entry. */
+export class NodeAccess extends Construct {
+  readonly grant: EksAccessEntry | ConfigMapV1Data;
+
+  constructor(scope: Construct, id: string, props: NodeAccessProps) {
+    super(scope, id);
+    if (props.access.mode === 'accessEntry') {
+      this.grant = new EksAccessEntry(this, 'access-entry', {
+        clusterName: props.clusterName,
+        principalArn: props.nodeRole.arn,
+        type: 'EC2_LINUX',
+      });
+      return;
+    }
+    const metadata = { name: 'aws-auth', namespace: 'kube-system' };
+    const existing = new DataKubernetesConfigMapV1(this, 'aws-auth-existing', { metadata });
+    this.grant = new ConfigMapV1Data(this, 'aws-auth', {
+      metadata,
+      data: {
+        mapRoles: `\${${mergedMapRolesExpression(reference(existing, 'data'), reference(props.nodeRole, 'arn'))}}`,
+      },
+      // mapRoles is owned by whoever wrote it last (eksctl, EKS, kubectl); the merged value keeps
+      // their entries, so taking the field over is safe.
+      force: true,
+      fieldManager: AWS_AUTH_FIELD_MANAGER,
+    });
+  }
+}
+
+/** A raw Terraform reference to an attribute, for use inside a hand-written expression. */
+function reference(element: TerraformResource | TerraformDataSource, attribute: string): string {
+  const prefix = element instanceof TerraformDataSource ? 'data.' : '';
+  return `${prefix}${element.terraformResourceType}.${element.friendlyUniqueId}.${attribute}`;
+}
