@@ -2,7 +2,6 @@ import type {
   CoreV1Event,
   V1DaemonSet,
   V1Node,
-  V1ObjectMeta,
   V1PersistentVolume,
   V1PersistentVolumeClaim,
   V1Pod,
@@ -11,11 +10,29 @@ import type {
   V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 
+/**
+ * The metadata every object has, as far as this package reads it. Structural on purpose, so
+ * both `@kubernetes/client-node` types and `@karpenter-ts/api` types fit. Note that timestamps
+ * arrive as RFC 3339 strings whatever a type declares.
+ */
+export interface KubeObjectMeta {
+  name?: string;
+  generateName?: string;
+  namespace?: string;
+  uid?: string;
+  resourceVersion?: string;
+  generation?: number;
+  labels?: { [key: string]: string };
+  annotations?: { [key: string]: string };
+  finalizers?: string[];
+  managedFields?: unknown[];
+}
+
 /** Any Kubernetes object: what every resource client and cache handles. */
 export interface KubeObject {
   apiVersion?: string;
   kind?: string;
-  metadata?: V1ObjectMeta;
+  metadata?: KubeObjectMeta;
 }
 
 /** coordination.k8s.io/v1 Lease with its times as the MicroTime strings the API server sends. */
