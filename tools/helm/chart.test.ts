@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { KarpenterResources, Resources } from '@karpenter-ts/kube';
 import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { controllerPermissions } from './controller-permissions.js';
+import { controllerPermissions, resourceNameFor } from './controller-permissions.js';
 import { controllerChart, crdChart, crdSource, findHelm, findManifest, helm, helmMissing, render, templateArgs, type Manifest, type RenderOptions } from './helm.js';
 
 const helmFound = findHelm() !== undefined;
@@ -109,10 +109,14 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
       BATCH_IDLE_DURATION: '1s',
       BATCH_MAX_DURATION: '10s',
       VM_MEMORY_OVERHEAD_PERCENT: '0.075',
-      FEATURE_GATES: 'SpotToSpotConsolidation=false',
+      FEATURE_GATES: 'NodeRepair=false,ReservedCapacity=true,SpotToSpotConsolidation=false',
       METRICS_PORT: '8080',
       HEALTH_PROBE_PORT: '8081',
       LOG_LEVEL: 'info',
+      LEDGER_PATH: '/var/lib/karpenter-ts/ledger.sqlite',
+      LEADER_ELECTION_NAME: 'karpenter-leader-election',
+      POD_NAMESPACE: { fieldRef: { fieldPath: 'metadata.namespace' } },
+      POD_NAME: { fieldRef: { fieldPath: 'metadata.name' } },
     });
     for (const unset of ['CLUSTER_ENDPOINT', 'AWS_REGION', 'INTERRUPTION_QUEUE', 'DATABASE_URL']) expect(env(manifests)).not.toHaveProperty(unset);
   });
@@ -141,7 +145,7 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
       BATCH_IDLE_DURATION: '2s',
       BATCH_MAX_DURATION: '30s',
       VM_MEMORY_OVERHEAD_PERCENT: '0.05',
-      FEATURE_GATES: 'SpotToSpotConsolidation=true',
+      FEATURE_GATES: 'NodeRepair=false,ReservedCapacity=true,SpotToSpotConsolidation=true',
       DATABASE_URL: { secretKeyRef: { name: 'karpenter-ledger', key: 'url' } },
     });
     const service = findManifest(manifests, 'Service') as unknown as { spec: { ports: unknown[] } };
@@ -184,6 +188,8 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
       ['an http endpoint', { ...clusterName, 'settings.clusterEndpoint': 'http://example.com' }, "at '/settings/clusterEndpoint'"],
       ['a memory overhead of 100%', { ...clusterName, 'settings.vmMemoryOverheadPercent': 1 }, "at '/settings/vmMemoryOverheadPercent'"],
       ['a feature gate that is not a boolean', { ...clusterName, 'settings.featureGates.spotToSpotConsolidation': 'yes' }, "at '/settings/featureGates/spotToSpotConsolidation'"],
+      ['a feature gate the controller does not know', { ...clusterName, 'settings.featureGates.staticCapacity': true }, "additional properties 'staticCapacity' not allowed"],
+      ['a database URL that is not PostgreSQL', { ...clusterName, 'settings.databaseUrl': 'mysql://db/ledger' }, "at '/settings/databaseUrl'"],
       ['a port out of range', { ...clusterName, 'controller.metrics.port': 70000 }, "at '/controller/metrics/port'"],
       ['metrics and health on one port', { ...clusterName, 'controller.healthProbe.port': 8080 }, 'controller.metrics.port and controller.healthProbe.port are both 8080'],
       ['an existing ServiceAccount without a name', { ...clusterName, 'serviceAccount.create': false }, 'serviceAccount.name is required when serviceAccount.create is false'],
@@ -201,12 +207,16 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
     }
     const grants = (manifests: readonly Manifest[], kind: 'ClusterRole' | 'Role') =>
       ((findManifest(manifests, kind) as unknown as { rules: Rule[] }).rules ?? []).flatMap((rule) =>
-        rule.apiGroups.flatMap((group) => rule.resources.flatMap((resource) => rule.verbs.map((verb) => `${group}/${resource}:${verb}`))),
+        rule.apiGroups.flatMap((group) =>
+          rule.resources.flatMap((resource) =>
+            rule.verbs.flatMap((verb) => (rule.resourceNames ?? ['']).map((name) => `${group}/${resource}:${verb}${name && `@${name}`}`)),
+          ),
+        ),
       );
     const expected = (scope: string) =>
       controllerPermissions
         .filter((p) => p.scope === scope)
-        .flatMap((p) => p.verbs.map((verb) => `${p.group}/${p.resource}:${verb}`))
+        .flatMap((p) => p.verbs.map((verb) => `${p.group}/${p.resource}:${verb}${p.resourceName ? `@${resourceNameFor(p, 'karpenter')}` : ''}`))
         .sort();
 
     it('grants exactly what the controller calls, without wildcards', async () => {

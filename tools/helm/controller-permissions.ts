@@ -12,6 +12,8 @@ export interface Permission {
   readonly resource: string;
   readonly verbs: readonly string[];
   readonly scope: Scope;
+  /** Only this object; `<release>` stands for the release's full name. */
+  readonly resourceName?: string;
   /** Which part of the controller makes the call. */
   readonly why: string;
 }
@@ -34,8 +36,13 @@ export const controllerPermissions: readonly Permission[] = [
   { group: 'karpenter.sh', resource: 'nodeclaims/status', verbs: ['update', 'patch'], scope: 'cluster', why: 'launch, registration and initialization status' },
   { group: 'karpenter.k8s.aws', resource: 'ec2nodeclasses', verbs: ['get', 'list', 'watch', 'update', 'patch'], scope: 'cluster', why: 'EC2NodeClass cache, finalizer' },
   { group: 'karpenter.k8s.aws', resource: 'ec2nodeclasses/status', verbs: ['update', 'patch'], scope: 'cluster', why: 'resolved subnets, security groups, AMIs, readiness' },
-  { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'create', 'update'], scope: 'release-namespace', why: 'leader election' },
+  { group: 'coordination.k8s.io', resource: 'leases', verbs: ['create'], scope: 'release-namespace', why: 'leader election: the first replica creates the Lease' },
+  { group: 'coordination.k8s.io', resource: 'leases', verbs: ['get', 'update'], scope: 'release-namespace', resourceName: '<release>-leader-election', why: 'leader election: acquire and renew' },
 ];
+
+export function resourceNameFor(permission: Permission, release: string): string | undefined {
+  return permission.resourceName?.replace('<release>', release);
+}
 
 export interface Forbidden {
   readonly group: string;
@@ -43,6 +50,7 @@ export interface Forbidden {
   readonly verb: string;
   /** Namespace of the check; undefined = cluster-wide (all namespaces). */
   readonly namespace?: string;
+  readonly name?: string;
 }
 
 /** Things a compromised controller pod must not be able to do. `release` stands for the release namespace. */
@@ -58,6 +66,7 @@ export const forbiddenPermissions: readonly Forbidden[] = [
   { group: 'apps', resource: 'deployments', verb: 'update', namespace: 'release' },
   { group: 'apps', resource: 'daemonsets', verb: 'delete' },
   { group: 'coordination.k8s.io', resource: 'leases', verb: 'update', namespace: 'kube-system' },
+  { group: 'coordination.k8s.io', resource: 'leases', verb: 'update', namespace: 'release', name: 'kube-controller-manager' },
   { group: 'apiextensions.k8s.io', resource: 'customresourcedefinitions', verb: 'delete' },
   { group: 'rbac.authorization.k8s.io', resource: 'clusterroles', verb: 'escalate' },
   { group: 'rbac.authorization.k8s.io', resource: 'clusterrolebindings', verb: 'create' },

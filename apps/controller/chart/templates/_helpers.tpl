@@ -44,6 +44,11 @@ annotations:
 {{- end }}
 {{- end }}
 
+{{/* The leader-election Lease; `karpenter-leader-election` for a release called karpenter, as upstream. */}}
+{{- define "karpenter-ts.leaseName" -}}
+{{- printf "%s-leader-election" (include "karpenter-ts.fullname" .) | trunc 63 | trimSuffix "-" }}
+{{- end }}
+
 {{- define "karpenter-ts.image" -}}
 {{- if .Values.controller.image.digest }}
 {{- printf "%s@%s" .Values.controller.image.repository .Values.controller.image.digest }}
