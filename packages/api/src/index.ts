@@ -10,3 +10,6 @@ export * from './schema/ec2nodeclass.js';
 export * from './defaults.js';
 export * from './block-device-defaults.js';
 export * from './cloud-provider.js';
+export * from './crd/structural.js';
+export * from './crd/definitions.js';
+export * from './crd/yaml.js';

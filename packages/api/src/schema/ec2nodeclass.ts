@@ -174,6 +174,7 @@ const reservedResources = ['cpu', 'memory', 'ephemeral-storage', 'pid'];
 
 const ReservedResources = (field: string) =>
   StringMap(Type.String({ maxLength: 64 }), {
+    maxProperties: reservedResources.length,
     ...celRules(
       {
         rule: `self.all(x, x in ${quoted(reservedResources)})`,
@@ -188,6 +189,7 @@ const ReservedResources = (field: string) =>
 
 const EvictionThresholds = (field: string) =>
   StringMap(Type.String({ pattern: '^((\\d{1,2}(\\.\\d{1,2})?|100(\\.0{1,2})?)%||(\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))(([KMGTPE]i)|[numkMGTPE]|([eE](\\+|-)?(([0-9]+(\\.[0-9]*)?)|(\\.[0-9]+))))?)$' }), {
+    maxProperties: evictionSignals.length,
     ...celRules({
       rule: `self.all(x, x in ${quoted(evictionSignals)})`,
       message: `${field} keys must be eviction signals: ${evictionSignals.join(', ')}`,
@@ -205,6 +207,7 @@ export const KubeletConfiguration = Type.Object(
     evictionSoft: Type.Optional(EvictionThresholds('evictionSoft')),
     evictionSoftGracePeriod: Type.Optional(
       StringMap(Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(s|m|h))+$' }), {
+        maxProperties: evictionSignals.length,
         ...celRules({
           rule: `self.all(x, x in ${quoted(evictionSignals)})`,
           message: `evictionSoftGracePeriod keys must be eviction signals: ${evictionSignals.join(', ')}`,

@@ -51,7 +51,8 @@ export function restrictedLabelKeyRules(key: string): { rule: string; message: s
     },
     {
       rule: `${key} in ${list(allowedAwsLabels)} || !${domain}.endsWith('karpenter.k8s.aws')`,
-      message: `label domain "karpenter.k8s.aws" is restricted: only the well-known instance labels may be used (${allowedAwsLabels.join(', ')})`,
+      message:
+        'label domain "karpenter.k8s.aws" is restricted: only the well-known karpenter.k8s.aws/instance-* labels (e.g. karpenter.k8s.aws/instance-family) may be used',
     },
   ];
 }
