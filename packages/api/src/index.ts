@@ -13,3 +13,5 @@ export * from './cloud-provider.js';
 export * from './crd/structural.js';
 export * from './crd/definitions.js';
 export * from './crd/yaml.js';
+export * from './validation/problem.js';
+export { validate, assertValid, type ValidateOptions } from './validation/validate.js';

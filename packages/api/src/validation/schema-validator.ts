@@ -1,0 +1,127 @@
+import type { StructuralSchema } from '../crd/structural.js';
+import { fieldPath, indexPath, type ValidationProblem } from './problem.js';
+
+export interface SchemaProblem extends ValidationProblem {
+  /**
+   * The API server skips every CEL rule when a problem of this kind exists (missing field,
+   * wrong type, unsupported value, too long, too many): the rules could not run on such input.
+   */
+  readonly blocking: boolean;
+}
+
+const dateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
+const quantity = 'a quantity such as 500m, 2, 4Gi or 100M';
+
+const typeOf = (value: unknown) =>
+  value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
+
+const isPlainObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The known field whose name is closest to an unknown one, for "did you mean" hints. */
+function closest(unknown: string, known: string[]): string | undefined {
+  const lower = unknown.toLowerCase();
+  return known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+}
+
+/**
+ * Checks a value against a structural schema the way the API server's OpenAPI validation does,
+ * reporting every problem (not only the first). Unknown fields are reported too, as
+ * `kubectl apply` (strict field validation) rejects them.
+ */
+export function validateSchema(schema: StructuralSchema, value: unknown, path: string): SchemaProblem[] {
+  const problems: SchemaProblem[] = [];
+  const add = (rule: string, message: string, blocking: boolean, at = path) => problems.push({ path: at, message, rule, blocking });
+  const hint = schema.description ? ` (${schema.description})` : '';
+
+  if (schema['x-kubernetes-int-or-string']) {
+    if (typeof value === 'number') {
+      if (!Number.isInteger(value)) add('type', `Invalid value ${value}: must be an integer or ${quantity}`, true);
+    } else if (typeof value === 'string') {
+      if (schema.pattern && !new RegExp(schema.pattern).test(value)) add('pattern', `Invalid value "${value}": must be ${quantity}`, false);
+    } else {
+      add('type', `Invalid type: expected an integer or a string (${quantity}), got ${typeOf(value)}`, true);
+    }
+    return problems;
+  }
+
+  const actual = typeOf(value);
+  const expected = schema.type;
+  const typeMatches =
+    expected === undefined ||
+    actual === expected ||
+    (expected === 'number' && actual === 'integer') ||
+    (expected === 'object' && actual === 'object' && isPlainObject(value));
+  if (!typeMatches) {
+    add('type', `Invalid type: expected ${expected}, got ${actual}${actual === 'string' && expected === 'integer' ? ' (remove the quotes)' : ''}`, true);
+    return problems;
+  }
+
+  switch (expected) {
+    case 'string': {
+      const text = value as string;
+      if (schema.enum && !schema.enum.includes(text)) {
+        add('enum', `Unsupported value "${text}": supported values are ${schema.enum.map((v) => `"${v}"`).join(', ')}`, true);
+      }
+      if (schema.maxLength !== undefined && text.length > schema.maxLength) {
+        add('maxLength', `Too long: may have at most ${schema.maxLength} characters, has ${text.length}`, true);
+      }
+      if (schema.minLength !== undefined && text.length < schema.minLength) {
+        add('minLength', `Invalid value "${text}": must have at least ${schema.minLength} character(s)`, false);
+      }
+      if (schema.pattern && !new RegExp(schema.pattern).test(text)) {
+        add('pattern', `Invalid value "${text}": must match ${schema.pattern}${hint}`, false);
+      }
+      if (schema.format === 'date-time' && !dateTime.test(text)) {
+        add('format', `Invalid value "${text}": must be an RFC 3339 date-time such as 2024-01-31T12:00:00Z`, false);
+      }
+      break;
+    }
+    case 'integer':
+    case 'number': {
+      const n = value as number;
+      if (schema.minimum !== undefined && n < schema.minimum) add('minimum', `Invalid value ${n}: must be at least ${schema.minimum}`, false);
+      if (schema.maximum !== undefined && n > schema.maximum) add('maximum', `Invalid value ${n}: must be at most ${schema.maximum}`, false);
+      break;
+    }
+    case 'array': {
+      const items = value as unknown[];
+      if (schema.maxItems !== undefined && items.length > schema.maxItems) {
+        add('maxItems', `Too many: may have at most ${schema.maxItems} item(s), has ${items.length}`, true);
+      }
+      if (schema.minItems !== undefined && items.length < schema.minItems) {
+        add('minItems', `Invalid value: must have at least ${schema.minItems} item(s)`, false);
+      }
+      if (schema.items) items.forEach((item, i) => problems.push(...validateSchema(schema.items!, item, indexPath(path, i))));
+      break;
+    }
+    case 'object': {
+      const object = value as Record<string, unknown>;
+      const keys = Object.keys(object);
+      if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
+        add('maxProperties', `Too many: may have at most ${schema.maxProperties} entries, has ${keys.length}`, true);
+      }
+      for (const required of schema.required ?? []) {
+        if (object[required] === undefined || object[required] === null) {
+          add('required', `Required value: add '${required}'${schema.properties?.[required]?.description ? ` (${schema.properties[required].description})` : ''}`, true, fieldPath(path, required));
+        }
+      }
+      if (schema.properties) {
+        const known = Object.keys(schema.properties);
+        for (const key of keys) {
+          const child = schema.properties[key];
+          if (!child) {
+            const suggestion = closest(key, known);
+            add('unknown', `unknown field "${key}"${suggestion ? `: did you mean "${suggestion}"?` : `; known fields are ${known.join(', ')}`}`, false, fieldPath(path, key));
+          } else if (object[key] !== null && object[key] !== undefined) {
+            problems.push(...validateSchema(child, object[key], fieldPath(path, key)));
+          }
+        }
+      } else if (schema.additionalProperties) {
+        for (const key of keys) problems.push(...validateSchema(schema.additionalProperties, object[key], fieldPath(path, key)));
+      }
+      break;
+    }
+  }
+  return problems;
+}
