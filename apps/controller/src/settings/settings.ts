@@ -26,7 +26,8 @@ export interface Settings {
   readonly logLevel: LogLevel;
   /** PostgreSQL connection string for the ledger; undefined means the SQLite file below. */
   readonly databaseUrl: string | undefined;
-  readonly ledgerPath: string;
+  /** SQLite ledger file (`LEDGER_PATH`); undefined means the ledger's default location. */
+  readonly ledgerPath: string | undefined;
   readonly leaderElection: {
     readonly enabled: boolean;
     readonly namespace: string;
@@ -161,7 +162,7 @@ export function loadSettings(env: Env, hostname = 'karpenter'): Settings {
     healthProbePort,
     logLevel: logLevel as LogLevel,
     databaseUrl,
-    ledgerPath: read('LEDGER_PATH') ?? 'karpenter-ledger.sqlite',
+    ledgerPath: read('LEDGER_PATH'),
     leaderElection: {
       enabled: leaderElect === 'true',
       namespace: read('LEADER_ELECTION_NAMESPACE') ?? read('POD_NAMESPACE') ?? 'kube-system',
