@@ -79,7 +79,7 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
     const deployment = findManifest(manifests, 'Deployment') as unknown as { spec: { replicas: number } };
     expect(deployment.spec.replicas).toBe(2);
     const pod = podSpec(manifests);
-    const release = { 'app.kubernetes.io/name': 'karpenter-ts', 'app.kubernetes.io/instance': 'karpenter' };
+    const release = { 'app.kubernetes.io/name': 'karpenter', 'app.kubernetes.io/instance': 'karpenter' };
     expect(pod.priorityClassName).toBe('system-cluster-critical');
     expect(pod.serviceAccountName).toBe('karpenter');
     expect(pod.securityContext).toMatchObject({ runAsNonRoot: true, seccompProfile: { type: 'RuntimeDefault' } });
