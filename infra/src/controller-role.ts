@@ -1,5 +1,5 @@
 import { Construct } from 'constructs';
-import { Fn, type ITerraformDependable } from 'cdktf';
+import { Fn, TerraformLocal, type ITerraformDependable } from 'cdktf';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
@@ -75,6 +75,8 @@ export class ControllerRole extends Construct {
       url: props.oidcIssuerUrl,
       clientIdList: ['sts.amazonaws.com'],
     });
-    return irsaTrustPolicy(provider.arn, Fn.replace(props.oidcIssuerUrl, 'https://', ''), serviceAccount);
+    // A local keeps the expression (which has quotes) out of the JSON string of the trust policy.
+    const issuer = new TerraformLocal(this, 'oidc-issuer', Fn.replace(props.oidcIssuerUrl, 'https://', ''));
+    return irsaTrustPolicy(provider.arn, issuer.asString, serviceAccount);
   }
 }

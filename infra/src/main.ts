@@ -35,7 +35,7 @@ function main(): void {
   if (!file.endsWith('karpenter-infra.json') && process.env.KARPENTER_INFRA_CONFIG === undefined) {
     process.stderr.write(`no karpenter-infra.json: synthesizing the example configuration ${file}\n`);
   }
-  const app = new App();
+  const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? resolve(infraDir, 'cdktf.out') });
   new KarpenterStack(app, STACK_NAME, config);
   app.synth();
 }

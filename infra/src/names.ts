@@ -39,7 +39,7 @@ export const INTERRUPTION_EVENT_KINDS = ['SpotInterruption', 'RebalanceRecommend
 export type InterruptionEventKind = (typeof INTERRUPTION_EVENT_KINDS)[number];
 
 /** The controller's managed policies, one per concern. */
-export const POLICY_CONCERNS = ['NodeLifecycle', 'IAMIntegration', 'EKSIntegration', 'Interruption', 'ResourceDiscovery'] as const;
+export const POLICY_CONCERNS = ['NodeLifecycle', 'LaunchTemplates', 'IAMIntegration', 'EKSIntegration', 'Interruption', 'ResourceDiscovery'] as const;
 export type PolicyConcern = (typeof POLICY_CONCERNS)[number];
 
 export interface ResourceNames {

@@ -1,5 +1,5 @@
 import type { PolicyConcern } from '../names.js';
-import { policyDocument, type PolicyDocument } from './policy-document.js';
+import { policyDocument, type ConditionBlock, type PolicyDocument } from './policy-document.js';
 
 // The controller's permissions, one managed policy per concern so that each stays far below the
 // 6,144-character limit of a managed policy even for a 100-character cluster name. Anything the
@@ -46,6 +46,7 @@ export const EC2_DESCRIBE_ACTIONS = [
 export function controllerPolicies(scope: PolicyScope): Record<PolicyConcern, PolicyDocument> {
   return {
     NodeLifecycle: nodeLifecyclePolicy(scope),
+    LaunchTemplates: launchTemplatesPolicy(scope),
     IAMIntegration: iamIntegrationPolicy(scope),
     EKSIntegration: eksIntegrationPolicy(scope),
     Interruption: interruptionPolicy(scope),
@@ -53,74 +54,111 @@ export function controllerPolicies(scope: PolicyScope): Record<PolicyConcern, Po
   };
 }
 
-function nodeLifecyclePolicy(scope: PolicyScope): PolicyDocument {
-  const { partition, region, accountId, clusterName } = scope;
-  const ec2 = (resource: string, account = accountId) => `arn:${partition}:ec2:${region}:${account}:${resource}`;
-  const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'launch-template/*', 'spot-instances-request/*'].map((r) => ec2(r));
-  const clusterRequestTags = {
-    [`aws:RequestTag/${TAG_KEYS.cluster(clusterName)}`]: 'owned',
-    [`aws:RequestTag/${TAG_KEYS.eksClusterName}`]: clusterName,
+const ec2Arn = ({ partition, region, accountId }: PolicyScope, resource: string, account = accountId) =>
+  `arn:${partition}:ec2:${region}:${account}:${resource}`;
+
+/** Conditions: the request tags this cluster's resources with the ownership tags and `ownerKey`. */
+function requestTags({ clusterName }: PolicyScope, ownerKey: string, createAction?: string[]): ConditionBlock {
+  return {
+    StringEquals: {
+      [`aws:RequestTag/${TAG_KEYS.cluster(clusterName)}`]: 'owned',
+      [`aws:RequestTag/${TAG_KEYS.eksClusterName}`]: clusterName,
+      ...(createAction ? { 'ec2:CreateAction': createAction } : {}),
+    },
+    StringLike: { [`aws:RequestTag/${ownerKey}`]: '*' },
   };
-  const ownedByCluster = {
+}
+
+/** Conditions: the resource already carries this cluster's ownership tag and `ownerKey`. */
+function resourceTags({ clusterName }: PolicyScope, ownerKey: string): ConditionBlock {
+  return {
     StringEquals: { [`aws:ResourceTag/${TAG_KEYS.cluster(clusterName)}`]: 'owned' },
-    StringLike: { [`aws:ResourceTag/${TAG_KEYS.nodePool}`]: '*' },
+    StringLike: { [`aws:ResourceTag/${ownerKey}`]: '*' },
   };
+}
+
+/** Launching, tagging and terminating instances (tagged with their NodePool). */
+function nodeLifecyclePolicy(scope: PolicyScope): PolicyDocument {
+  const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'spot-instances-request/*'].map((r) => ec2Arn(scope, r));
+  const instances = ec2Arn(scope, 'instance/*');
   return policyDocument(
     {
       // Images, snapshots, subnets and security groups are chosen by the EC2NodeClass's selectors
       // (any tags, or IDs; subnets may be shared from another account), so they cannot be scoped by
-      // this cluster's tags. They are only referenced: the launch itself is authorized by the
-      // tagged statements below, which every RunInstances/CreateFleet call must also pass.
+      // this cluster's tags. They are only referenced: every RunInstances/CreateFleet call must also
+      // pass the tagged statements for what it creates and the launch template it uses.
       Sid: 'LaunchWithSelectedImagesSubnetsAndSecurityGroups',
       Effect: 'Allow',
       Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      Resource: [ec2('image/*', ''), ec2('snapshot/*', ''), ec2('subnet/*', '*'), ec2('security-group/*', '*')],
+      Resource: [ec2Arn(scope, 'image/*', ''), ec2Arn(scope, 'snapshot/*', ''), ec2Arn(scope, 'subnet/*', '*'), ec2Arn(scope, 'security-group/*', '*')],
     },
     {
       Sid: 'LaunchFromClusterLaunchTemplates',
       Effect: 'Allow',
       Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      Resource: ec2('launch-template/*'),
-      Condition: ownedByCluster,
+      Resource: ec2Arn(scope, 'launch-template/*'),
+      Condition: resourceTags(scope, TAG_KEYS.nodeClass),
     },
     {
-      Sid: 'CreateClusterTaggedResources',
+      Sid: 'LaunchClusterTaggedInstances',
       Effect: 'Allow',
-      Action: ['ec2:RunInstances', 'ec2:CreateFleet', 'ec2:CreateLaunchTemplate'],
+      Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
       Resource: launched,
-      Condition: {
-        StringEquals: clusterRequestTags,
-        StringLike: { [`aws:RequestTag/${TAG_KEYS.nodePool}`]: '*' },
-      },
+      Condition: requestTags(scope, TAG_KEYS.nodePool),
     },
     {
-      Sid: 'TagResourcesOnCreate',
+      Sid: 'TagInstancesOnLaunch',
       Effect: 'Allow',
       Action: 'ec2:CreateTags',
       Resource: launched,
-      Condition: {
-        StringEquals: { ...clusterRequestTags, 'ec2:CreateAction': ['RunInstances', 'CreateFleet', 'CreateLaunchTemplate'] },
-        StringLike: { [`aws:RequestTag/${TAG_KEYS.nodePool}`]: '*' },
-      },
+      Condition: requestTags(scope, TAG_KEYS.nodePool, ['RunInstances', 'CreateFleet']),
     },
     {
       // After launch the controller only adds the NodeClaim and Name tags to its own instances.
       Sid: 'TagClusterInstances',
       Effect: 'Allow',
       Action: 'ec2:CreateTags',
-      Resource: ec2('instance/*'),
+      Resource: instances,
       Condition: {
-        ...ownedByCluster,
-        StringEqualsIfExists: { [`aws:RequestTag/${TAG_KEYS.eksClusterName}`]: clusterName },
+        ...resourceTags(scope, TAG_KEYS.nodePool),
+        StringEqualsIfExists: { [`aws:RequestTag/${TAG_KEYS.eksClusterName}`]: scope.clusterName },
         'ForAllValues:StringEquals': { 'aws:TagKeys': [TAG_KEYS.eksClusterName, TAG_KEYS.nodeClaim, TAG_KEYS.name] },
       },
     },
     {
-      Sid: 'DeleteClusterInstancesAndLaunchTemplates',
+      Sid: 'TerminateClusterInstances',
       Effect: 'Allow',
-      Action: ['ec2:TerminateInstances', 'ec2:DeleteLaunchTemplate'],
-      Resource: [ec2('instance/*'), ec2('launch-template/*')],
-      Condition: ownedByCluster,
+      Action: 'ec2:TerminateInstances',
+      Resource: instances,
+      Condition: resourceTags(scope, TAG_KEYS.nodePool),
+    },
+  );
+}
+
+/** Creating and deleting the cluster's launch templates (tagged with their EC2NodeClass). */
+function launchTemplatesPolicy(scope: PolicyScope): PolicyDocument {
+  const launchTemplates = ec2Arn(scope, 'launch-template/*');
+  return policyDocument(
+    {
+      Sid: 'CreateClusterLaunchTemplates',
+      Effect: 'Allow',
+      Action: 'ec2:CreateLaunchTemplate',
+      Resource: launchTemplates,
+      Condition: requestTags(scope, TAG_KEYS.nodeClass),
+    },
+    {
+      Sid: 'TagLaunchTemplatesOnCreate',
+      Effect: 'Allow',
+      Action: 'ec2:CreateTags',
+      Resource: launchTemplates,
+      Condition: requestTags(scope, TAG_KEYS.nodeClass, ['CreateLaunchTemplate']),
+    },
+    {
+      Sid: 'DeleteClusterLaunchTemplates',
+      Effect: 'Allow',
+      Action: 'ec2:DeleteLaunchTemplate',
+      Resource: launchTemplates,
+      Condition: resourceTags(scope, TAG_KEYS.nodeClass),
     },
   );
 }
@@ -129,6 +167,11 @@ function iamIntegrationPolicy(scope: PolicyScope): PolicyDocument {
   const { partition, accountId, region, clusterName } = scope;
   const instanceProfiles = `arn:${partition}:iam::${accountId}:instance-profile/*`;
   const clusterTag = TAG_KEYS.cluster(clusterName);
+  const tags = (kind: 'RequestTag' | 'ResourceTag') => ({
+    [`aws:${kind}/${clusterTag}`]: 'owned',
+    [`aws:${kind}/${TAG_KEYS.region}`]: region,
+  });
+  const nodeClassTag = (kind: 'RequestTag' | 'ResourceTag') => ({ [`aws:${kind}/${TAG_KEYS.nodeClass}`]: '*' });
   return policyDocument(
     {
       Sid: 'PassNodeRoleToEC2',
@@ -142,32 +185,17 @@ function iamIntegrationPolicy(scope: PolicyScope): PolicyDocument {
       Effect: 'Allow',
       Action: 'iam:CreateInstanceProfile',
       Resource: instanceProfiles,
-      Condition: {
-        StringEquals: {
-          [`aws:RequestTag/${clusterTag}`]: 'owned',
-          [`aws:RequestTag/${TAG_KEYS.eksClusterName}`]: clusterName,
-          [`aws:RequestTag/${TAG_KEYS.region}`]: region,
-        },
-        StringLike: { [`aws:RequestTag/${TAG_KEYS.nodeClass}`]: '*' },
-      },
+      Condition: { StringEquals: tags('RequestTag'), StringLike: nodeClassTag('RequestTag') },
     },
     {
+      // Creating a profile with tags also needs the right to tag it; never someone else's profile.
       Sid: 'TagClusterInstanceProfiles',
       Effect: 'Allow',
       Action: 'iam:TagInstanceProfile',
       Resource: instanceProfiles,
       Condition: {
-        StringEquals: {
-          [`aws:ResourceTag/${clusterTag}`]: 'owned',
-          [`aws:ResourceTag/${TAG_KEYS.region}`]: region,
-          [`aws:RequestTag/${clusterTag}`]: 'owned',
-          [`aws:RequestTag/${TAG_KEYS.eksClusterName}`]: clusterName,
-          [`aws:RequestTag/${TAG_KEYS.region}`]: region,
-        },
-        StringLike: {
-          [`aws:ResourceTag/${TAG_KEYS.nodeClass}`]: '*',
-          [`aws:RequestTag/${TAG_KEYS.nodeClass}`]: '*',
-        },
+        StringEquals: { ...tags('ResourceTag'), ...tags('RequestTag') },
+        StringLike: { ...nodeClassTag('ResourceTag'), ...nodeClassTag('RequestTag') },
       },
     },
     {
@@ -175,10 +203,7 @@ function iamIntegrationPolicy(scope: PolicyScope): PolicyDocument {
       Effect: 'Allow',
       Action: ['iam:AddRoleToInstanceProfile', 'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile'],
       Resource: instanceProfiles,
-      Condition: {
-        StringEquals: { [`aws:ResourceTag/${clusterTag}`]: 'owned', [`aws:ResourceTag/${TAG_KEYS.region}`]: region },
-        StringLike: { [`aws:ResourceTag/${TAG_KEYS.nodeClass}`]: '*' },
-      },
+      Condition: { StringEquals: tags('ResourceTag'), StringLike: nodeClassTag('ResourceTag') },
     },
     {
       Sid: 'ReadInstanceProfiles',
