@@ -245,7 +245,7 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
 
     it('appends additionalClusterRoleRules', async () => {
       const manifests = await render(controllerChart, {
-        set: { ...clusterName, 'rbac.additionalClusterRoleRules[0].apiGroups[0]': '', 'rbac.additionalClusterRoleRules[0].resources[0]': 'configmaps', 'rbac.additionalClusterRoleRules[0].verbs[0]': 'get' },
+        set: { ...clusterName, 'additionalClusterRoleRules[0].apiGroups[0]': '', 'additionalClusterRoleRules[0].resources[0]': 'configmaps', 'additionalClusterRoleRules[0].verbs[0]': 'get' },
       });
       expect(grants(manifests, 'ClusterRole')).toContain('/configmaps:get');
     });
