@@ -113,8 +113,8 @@ export class KubeClient {
     await this.config.applyToHTTPSOptions(tls);
     const isHttps = url.protocol === 'https:';
     this.agent ??= isHttps
-      ? new https.Agent({ keepAlive: true, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername })
-      : new http.Agent({ keepAlive: true });
+      ? new https.Agent({ keepAlive: true, maxSockets: 64, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername })
+      : new http.Agent({ keepAlive: true, maxSockets: 64 });
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: http.OutgoingHttpHeaders = { ...(tls.headers as http.OutgoingHttpHeaders | undefined), Accept: 'application/json' };
     if (tls.auth) headers.Authorization = 'Basic ' + Buffer.from(tls.auth).toString('base64');
