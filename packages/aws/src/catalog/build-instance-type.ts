@@ -1,6 +1,6 @@
 import type { InstanceTypeInfo } from '@aws-sdk/client-ec2';
 import type { InstanceType, Offering } from '@karpenter-ts/api';
-import { parseResourceQuantity } from './resource-quantity.js';
+import { parseQuantity } from '@karpenter-ts/solver';
 import {
   defaultKubeReserved,
   defaultVmMemoryOverheadPercent,
@@ -98,6 +98,14 @@ const gpuResource: Readonly<Record<string, string>> = {
   amd: 'amd.com/gpu',
   habana: 'habana.ai/gaudi',
 };
+
+function parseResourceQuantity(value: string, resource: string, where: string): number {
+  try {
+    return parseQuantity(value, resource);
+  } catch (error) {
+    throw new Error(`${where}: ${resource}: ${(error as Error).message}`);
+  }
+}
 
 function parseResources(values: Readonly<Record<string, string>> | undefined, where: string): Record<string, number> {
   return Object.fromEntries(Object.entries(values ?? {}).map(([resource, value]) => [resource, parseResourceQuantity(value, resource, where)]));
