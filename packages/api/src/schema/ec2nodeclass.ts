@@ -13,7 +13,7 @@ const SelectorTags = StringMap(Type.String(), {
 
 const atLeastOne = (fields: string[], term: string): CelRule => ({
   rule: fields.map((f) => `has(self.${f})`).join(' || '),
-  message: `a ${term} needs at least one of ${fields.map((f) => `'${f}'`).join(', ')}`,
+  message: `each ${term} needs at least one of ${fields.map((f) => `'${f}'`).join(', ')}`,
 });
 const exclusive = (field: string, others: string[], term: string): CelRule => ({
   rule: `!has(self.${field}) || !(${others.map((f) => `has(self.${f})`).join(' || ')})`,

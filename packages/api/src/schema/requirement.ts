@@ -33,7 +33,7 @@ export function restrictedLabelKeyRules(key: string): { rule: string; message: s
   const domain = domainOf(key);
   return [
     {
-      rule: `${key} in ${list(allowedKubernetesLabels)} || ${domain}.endsWith('node.kubernetes.io') || ${domain}.endsWith('node-restriction.kubernetes.io') || !${domain}.endsWith('kubernetes.io')`,
+      rule: `${key} in ${list(allowedKubernetesLabels)} || ${key} == '${Labels.hostname}' || ${domain}.endsWith('node.kubernetes.io') || ${domain}.endsWith('node-restriction.kubernetes.io') || !${domain}.endsWith('kubernetes.io')`,
       message:
         'label domain "kubernetes.io" is restricted: use a well-known label (kubernetes.io/arch, kubernetes.io/os, topology.kubernetes.io/zone, topology.kubernetes.io/region, node.kubernetes.io/instance-type, node.kubernetes.io/windows-build) or a key under node.kubernetes.io/ or node-restriction.kubernetes.io/',
     },

@@ -36,11 +36,11 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
 
   if (schema['x-kubernetes-int-or-string']) {
     if (typeof value === 'number') {
-      if (!Number.isInteger(value)) add('type', `Invalid value ${value}: must be an integer or ${quantity}`, true);
+      if (!Number.isInteger(value)) add('type', `Invalid value: ${value}: must be an integer or ${quantity}`, true);
     } else if (typeof value === 'string') {
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) add('pattern', `Invalid value "${value}": must be ${quantity}`, false);
+      if (schema.pattern && !new RegExp(schema.pattern).test(value)) add('pattern', `Invalid value: "${value}": must be ${quantity}`, false);
     } else {
-      add('type', `Invalid type: expected an integer or a string (${quantity}), got ${typeOf(value)}`, true);
+      add('type', `Invalid value: must be of type integer or string (${quantity}), got ${typeOf(value)}`, true);
     }
     return problems;
   }
@@ -53,7 +53,7 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
     (expected === 'number' && actual === 'integer') ||
     (expected === 'object' && actual === 'object' && isPlainObject(value));
   if (!typeMatches) {
-    add('type', `Invalid type: expected ${expected}, got ${actual}${actual === 'string' && expected === 'integer' ? ' (remove the quotes)' : ''}`, true);
+    add('type', `Invalid value: must be of type ${expected}, got ${actual}${actual === 'string' && expected === 'integer' ? ' (remove the quotes)' : ''}`, true);
     return problems;
   }
 
@@ -61,36 +61,36 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
     case 'string': {
       const text = value as string;
       if (schema.enum && !schema.enum.includes(text)) {
-        add('enum', `Unsupported value "${text}": supported values are ${schema.enum.map((v) => `"${v}"`).join(', ')}`, true);
+        add('enum', `Unsupported value: "${text}": supported values: ${schema.enum.map((v) => `"${v}"`).join(', ')}`, true);
       }
       if (schema.maxLength !== undefined && text.length > schema.maxLength) {
-        add('maxLength', `Too long: may have at most ${schema.maxLength} characters, has ${text.length}`, true);
+        add('maxLength', `Too long: may not be more than ${schema.maxLength} characters (has ${text.length})`, true);
       }
       if (schema.minLength !== undefined && text.length < schema.minLength) {
-        add('minLength', `Invalid value "${text}": must have at least ${schema.minLength} character(s)`, false);
+        add('minLength', `Invalid value: "${text}": should be at least ${schema.minLength} chars long`, false);
       }
       if (schema.pattern && !new RegExp(schema.pattern).test(text)) {
-        add('pattern', `Invalid value "${text}": must match ${schema.pattern}${hint}`, false);
+        add('pattern', `Invalid value: "${text}": should match '${schema.pattern}'${hint}`, false);
       }
       if (schema.format === 'date-time' && !dateTime.test(text)) {
-        add('format', `Invalid value "${text}": must be an RFC 3339 date-time such as 2024-01-31T12:00:00Z`, false);
+        add('format', `Invalid value: "${text}": must be an RFC 3339 date-time such as 2024-01-31T12:00:00Z`, false);
       }
       break;
     }
     case 'integer':
     case 'number': {
       const n = value as number;
-      if (schema.minimum !== undefined && n < schema.minimum) add('minimum', `Invalid value ${n}: must be at least ${schema.minimum}`, false);
-      if (schema.maximum !== undefined && n > schema.maximum) add('maximum', `Invalid value ${n}: must be at most ${schema.maximum}`, false);
+      if (schema.minimum !== undefined && n < schema.minimum) add('minimum', `Invalid value: ${n}: should be greater than or equal to ${schema.minimum}`, false);
+      if (schema.maximum !== undefined && n > schema.maximum) add('maximum', `Invalid value: ${n}: should be less than or equal to ${schema.maximum}`, false);
       break;
     }
     case 'array': {
       const items = value as unknown[];
       if (schema.maxItems !== undefined && items.length > schema.maxItems) {
-        add('maxItems', `Too many: may have at most ${schema.maxItems} item(s), has ${items.length}`, true);
+        add('maxItems', `Too many: ${items.length}: must have at most ${schema.maxItems} items`, true);
       }
       if (schema.minItems !== undefined && items.length < schema.minItems) {
-        add('minItems', `Invalid value: must have at least ${schema.minItems} item(s)`, false);
+        add('minItems', `Invalid value: ${items.length}: should have at least ${schema.minItems} items`, false);
       }
       if (schema.items) items.forEach((item, i) => problems.push(...validateSchema(schema.items!, item, indexPath(path, i))));
       break;
@@ -99,7 +99,7 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
       const object = value as Record<string, unknown>;
       const keys = Object.keys(object);
       if (schema.maxProperties !== undefined && keys.length > schema.maxProperties) {
-        add('maxProperties', `Too many: may have at most ${schema.maxProperties} entries, has ${keys.length}`, true);
+        add('maxProperties', `Too many: ${keys.length}: must have at most ${schema.maxProperties} items`, true);
       }
       for (const required of schema.required ?? []) {
         if (object[required] === undefined || object[required] === null) {
