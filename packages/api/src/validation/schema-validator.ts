@@ -18,10 +18,27 @@ const typeOf = (value: unknown) =>
 const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
-/** The known field whose name is closest to an unknown one, for "did you mean" hints. */
+/** Edit distance between two (short) field names. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length];
+}
+
+/** The known field an unknown one was probably meant to be (a typo or wrong case), for "did you mean" hints. */
 function closest(unknown: string, known: string[]): string | undefined {
   const lower = unknown.toLowerCase();
-  return known.find((k) => k.toLowerCase() === lower) ?? known.find((k) => k.toLowerCase().startsWith(lower) || lower.startsWith(k.toLowerCase()));
+  const [best] = known
+    .map((k) => ({ k, d: distance(lower, k.toLowerCase()) }))
+    .filter(({ d }) => d <= Math.max(1, Math.floor(unknown.length / 4)))
+    .sort((x, y) => x.d - y.d);
+  return best?.k;
 }
 
 /**
