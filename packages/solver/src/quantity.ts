@@ -38,7 +38,9 @@ export function parseQuantity(quantity: Quantity, resource: string): number {
   if (suffix in binarySuffixes) exp2 = binarySuffixes[suffix];
   else if (suffix.startsWith('e') || suffix.startsWith('E')) exp10 += Number(suffix.slice(1));
   else exp10 += decimalSuffixes[suffix];
-  if (exp10 > 30 || exp2 > 60 && exp10 > 0) throw new QuantityError(`"${quantity}" is too large`);
+  if (exp10 > 30) throw new QuantityError(`"${quantity}" is too large`);
+  const fast = exactNumber(whole + fraction, exp10, exp2);
+  if (fast !== undefined) return sign === '-' ? -fast : fast;
   digits *= 2n ** BigInt(exp2);
   let value: bigint;
   if (exp10 >= 0) value = digits * 10n ** BigInt(exp10);
@@ -48,6 +50,21 @@ export function parseQuantity(quantity: Quantity, resource: string): number {
   }
   const result = Number(value);
   return sign === '-' ? -result : result;
+}
+
+/** ceil(digits × 10^exp10 × 2^exp2) with plain numbers, when every step is exact; else undefined. */
+function exactNumber(digitString: string, exp10: number, exp2: number): number | undefined {
+  if (digitString.length > 15) return undefined;
+  const n = Number(digitString) * 2 ** exp2;
+  if (!Number.isSafeInteger(n)) return undefined;
+  if (exp10 >= 0) {
+    const value = n * 10 ** exp10;
+    return Number.isSafeInteger(value) ? value : undefined;
+  }
+  if (exp10 < -22) return undefined;
+  const divisor = 10 ** -exp10;
+  // Both are exact integers below 2^53, so the rounded quotient cannot cross an integer.
+  return n % divisor === 0 ? n / divisor : Math.floor(n / divisor) + 1;
 }
 
 const binaryUnits: Array<[string, number]> = [

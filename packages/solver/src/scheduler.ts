@@ -1,5 +1,28 @@
-import type { SchedulingInput } from './scheduling-input.js';
-import type { SchedulingResult } from './scheduling-result.js';
+import type { CapacityType, InstanceType } from '@karpenter-ts/api';
+import { Labels } from '@karpenter-ts/api';
+import { FieldError } from './field-error.js';
+import type { LabelSelector, NodePoolLike, Pod, PodAffinityTerm, Taint, TopologySpreadConstraint } from './kubernetes.js';
+import { compileSelector } from './label-selector.js';
+import type { CompiledDaemon, NodePoolTemplate, TypeOption } from './nodepool-template.js';
+import { cheapestPrice, compileDaemon, compileNodePool, instanceTypeRequirements, offeringFilter } from './nodepool-template.js';
+import type { CompiledPod, HostPort, WeightedTerm } from './pod.js';
+import { compilePod, describePod, formatHostPort, hostPortsConflict, podRef } from './pod.js';
+import { formatQuantity } from './quantity.js';
+import { Requirement, Requirements } from './requirements.js';
+import { ResourceIndex, fits, parseResourceList, podRequests } from './resources.js';
+import type { ClusterNode, InFlightNodeClaim, SchedulingInput } from './scheduling-input.js';
+import type {
+  ExistingPlacement,
+  InputProblem,
+  InstanceTypeOption,
+  NodeClaimPlan,
+  PodRef,
+  SchedulingResult,
+  UnschedulablePod,
+} from './scheduling-result.js';
+import { formatTaint, untoleratedTaint } from './taints.js';
+import type { OwnedConstraint, TopologyKind, TopologyTarget } from './topology.js';
+import { TopologyGroup, chooseDomains } from './topology.js';
 
 /**
  * Simulates Karpenter's provisioning for a snapshot: places pods on existing and in-flight
@@ -11,15 +34,899 @@ import type { SchedulingResult } from './scheduling-result.js';
  * for (const { pod, reasons } of result.unschedulable) console.log(pod.name, reasons.join('; '));
  */
 export function schedule(input: SchedulingInput): SchedulingResult {
-  void input;
-  throw new Error('not implemented yet');
+  return new Scheduler(input).run();
 }
 
 /**
  * The price per hour if capacity could be bought fractionally at the cheapest rate per unit of
  * each resource: no real packing can cost less, so it bounds how far a result is from optimal.
+ *
+ * @example
+ * const ratio = totalPrice(schedule(input)) / lowerBoundPricePerHour(input); // ≥ 1
  */
 export function lowerBoundPricePerHour(input: SchedulingInput): number {
-  void input;
-  throw new Error('not implemented yet');
+  const demand: Record<string, number> = {};
+  for (const pod of input.pods) {
+    try {
+      for (const [name, amount] of Object.entries(podRequests(pod))) demand[name] = (demand[name] ?? 0) + amount;
+    } catch {
+      // Invalid pods are reported by schedule(); they need no capacity here.
+    }
+  }
+  const seen = new Set<readonly InstanceType[]>();
+  const cheapestRate: Record<string, number> = {};
+  for (const pool of input.nodePools) {
+    const types = input.instanceTypes[pool.metadata?.name ?? ''];
+    if (!types || seen.has(types)) continue;
+    seen.add(types);
+    for (const type of types) {
+      const prices = type.offerings.filter((o) => o.available).map((o) => o.price);
+      if (prices.length === 0) continue;
+      const price = Math.min(...prices);
+      for (const [name, amount] of Object.entries(type.allocatable)) {
+        if (amount > 0) cheapestRate[name] = Math.min(cheapestRate[name] ?? Infinity, price / amount);
+      }
+    }
+  }
+  let bound = 0;
+  for (const [name, amount] of Object.entries(demand)) {
+    const rate = cheapestRate[name];
+    if (rate !== undefined && Number.isFinite(rate)) bound = Math.max(bound, amount * rate);
+  }
+  return bound;
+}
+
+/** The preferences still in force for a pod; relaxing drops one at a time. */
+interface Preferences {
+  readonly affinity: readonly WeightedTerm<PodAffinityTerm>[];
+  readonly antiAffinity: readonly WeightedTerm<PodAffinityTerm>[];
+  /** Heaviest first; only the first is applied at a time. */
+  readonly node: readonly WeightedTerm<Requirements>[];
+  readonly scheduleAnyway: readonly TopologySpreadConstraint[];
+  readonly toleratePreferNoSchedule: boolean;
+}
+
+/** The reference's order: preferred pod affinity, preferred anti-affinity, preferred node affinity, ScheduleAnyway spreads, PreferNoSchedule taints. */
+function relax(p: Preferences): Preferences | undefined {
+  if (p.affinity.length) return { ...p, affinity: p.affinity.slice(1) };
+  if (p.antiAffinity.length) return { ...p, antiAffinity: p.antiAffinity.slice(1) };
+  if (p.node.length) return { ...p, node: p.node.slice(1) };
+  if (p.scheduleAnyway.length) return { ...p, scheduleAnyway: p.scheduleAnyway.slice(1) };
+  if (!p.toleratePreferNoSchedule) return { ...p, toleratePreferNoSchedule: true };
+  return undefined;
+}
+
+/** Growable byte flags indexed by claim or node position. */
+class Flags {
+  private bytes = new Uint8Array(64);
+  get(i: number): boolean {
+    return i < this.bytes.length && this.bytes[i] === 1;
+  }
+  set(i: number): void {
+    if (i >= this.bytes.length) {
+      const grown = new Uint8Array(Math.max(i + 1, this.bytes.length * 2));
+      grown.set(this.bytes);
+      this.bytes = grown;
+    }
+    this.bytes[i] = 1;
+  }
+}
+
+/** One way to schedule a group of identical pods, at one level of relaxation. */
+interface PodVariant {
+  readonly preferences: Preferences;
+  readonly alternatives: readonly Requirements[];
+  readonly owned: readonly OwnedConstraint[];
+  /** Claims and nodes this variant can never use again (they only fill up and narrow). */
+  readonly rejectedClaims: Flags;
+  readonly rejectedTargets: Flags;
+  firstClaim: number;
+  firstTarget: number;
+  readonly toleratesPool: Map<NodePoolTemplate, boolean>;
+}
+
+/** Pods that schedule identically. */
+interface PodGroup {
+  readonly compiled: CompiledPod;
+  readonly requests: Float64Array;
+  readonly variants: PodVariant[];
+  /** Groups counting this pod. */
+  readonly selecting: readonly TopologyGroup[];
+  /** Anti-affinity groups whose owners repel this pod. */
+  readonly inverse: readonly TopologyGroup[];
+  /** Required anti-affinity groups this pod owns. */
+  readonly requiredAnti: readonly TopologyGroup[];
+}
+
+interface PodEntry {
+  readonly pod: Pod;
+  readonly ref: PodRef;
+  readonly group: PodGroup;
+  readonly order: number;
+}
+
+/** A node or in-flight NodeClaim: fixed capacity, fixed labels. */
+interface ExistingTarget extends TopologyTarget {
+  readonly kind: 'node' | 'nodeclaim';
+  readonly name: string;
+  readonly knownKeys: ReadonlySet<string>;
+  readonly remaining: Float64Array;
+  readonly ports: HostPort[];
+  /** Pods already there (or nominated). */
+  readonly pods: readonly Pod[];
+  readonly schedulable: boolean;
+  readonly placed: PodRef[];
+}
+
+/** A NodeClaim being planned in this run. */
+interface PlannedClaim extends TopologyTarget {
+  readonly pool: NodePoolTemplate;
+  requirements: Requirements;
+  types: readonly TypeOption[];
+  requests: Float64Array;
+  maxAvailable: Float64Array;
+  /** What the cheapest remaining instance type still has free. */
+  slack: Float64Array;
+  reserved: Float64Array;
+  readonly ports: HostPort[];
+  readonly pods: PodRef[];
+}
+
+const noKnownKeys: ReadonlySet<string> = new Set();
+const topologyKinds = { spread: 'spread', affinity: 'affinity', anti: 'anti-affinity' } as const;
+
+class Scheduler {
+  private readonly problems: InputProblem[] = [];
+  private readonly unschedulable: UnschedulablePod[] = [];
+  private readonly index: ResourceIndex;
+  private readonly pools: NodePoolTemplate[] = [];
+  private readonly targets: ExistingTarget[] = [];
+  private readonly claims: PlannedClaim[] = [];
+  private readonly topologyGroups = new Map<string, TopologyGroup>();
+  private readonly domainSources = new Map<string, { domain: string; taints: readonly Taint[]; requirements: Requirements }[]>();
+  private readonly compatibleTypes = new Map<NodePoolTemplate, Map<string, TypeOption[]>>();
+  private readonly daemons: CompiledDaemon[] = [];
+  private readonly entries: PodEntry[] = [];
+  private readonly maxInstanceTypes: number;
+  private claimCounter = 0;
+
+  constructor(private readonly input: SchedulingInput) {
+    this.maxInstanceTypes = input.options?.maxInstanceTypes ?? 60;
+    const compiledPods = this.compilePods();
+    for (const daemonSet of input.daemonSets ?? []) {
+      try {
+        this.daemons.push(compileDaemon(daemonSet));
+      } catch (error) {
+        this.problem(`daemonset ${daemonSet.metadata?.namespace ?? 'default'}/${daemonSet.metadata?.name ?? ''}`, error, 'spec.template');
+      }
+    }
+    const names = new Set(['cpu', 'memory', 'pods']);
+    for (const [, compiled] of compiledPods) for (const name of Object.keys(compiled.requests)) names.add(name);
+    for (const daemon of this.daemons) for (const name of Object.keys(daemon.requests)) names.add(name);
+    for (const pool of input.nodePools) for (const name of Object.keys(pool.spec?.limits ?? {})) if (name !== 'nodes') names.add(name);
+    this.index = new ResourceIndex(names);
+    this.compilePools(input.nodePools);
+    for (const cluster of input.nodes ?? []) this.addNode(cluster);
+    for (const inFlight of input.nodeClaims ?? []) this.addInFlight(inFlight);
+    this.groupPods(compiledPods);
+    this.countExistingPods();
+  }
+
+  run(): SchedulingResult {
+    for (const entry of this.entries) this.place(entry);
+    return {
+      nodeClaims: this.claims.map((claim) => this.finalize(claim)),
+      existingPlacements: this.targets
+        .filter((t) => t.placed.length > 0)
+        .map((t): ExistingPlacement => ({ kind: t.kind, name: t.name, pods: t.placed })),
+      unschedulable: this.unschedulable,
+      problems: this.problems,
+    };
+  }
+
+  private problem(object: string, error: unknown, fallbackField: string): void {
+    const field = error instanceof FieldError ? error.field : fallbackField;
+    this.problems.push({ object, field, message: error instanceof Error ? error.message : String(error) });
+  }
+
+  // ---- input ----
+
+  private compilePods(): Map<Pod, CompiledPod> {
+    const compiled = new Map<Pod, CompiledPod>();
+    for (const pod of this.input.pods) {
+      try {
+        compiled.set(pod, compilePod(pod, this.input.volumeZones ?? {}));
+      } catch (error) {
+        this.problem(describePod(pod), error, 'spec');
+        const message = error instanceof Error ? error.message : String(error);
+        const field = error instanceof FieldError ? ` ${error.field}` : '';
+        this.unschedulable.push({ pod: podRef(pod), reasons: [`invalid pod:${field} ${message}`] });
+      }
+    }
+    return compiled;
+  }
+
+  private compilePools(nodePools: readonly NodePoolLike[]): void {
+    const typeRequirements = new Map<InstanceType, Requirements>();
+    const requirementsOf = (type: InstanceType): Requirements => {
+      let requirements = typeRequirements.get(type);
+      if (!requirements) typeRequirements.set(type, (requirements = instanceTypeRequirements(type)));
+      return requirements;
+    };
+    for (const pool of nodePools) {
+      const name = pool.metadata?.name ?? '';
+      try {
+        this.pools.push(compileNodePool(pool, this.input.instanceTypes[name] ?? [], this.daemons, this.index, requirementsOf));
+      } catch (error) {
+        this.problem(`nodepool ${name}`, error, 'spec');
+      }
+    }
+    this.pools.sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+    // Capacity already in use counts against the limits.
+    for (const cluster of this.input.nodes ?? []) {
+      const pool = this.pools.find((p) => p.name === cluster.node.metadata?.labels?.[Labels.nodePool]);
+      if (pool) this.useLimits(pool, this.safeResources(cluster.node.status?.capacity));
+    }
+    for (const { nodeClaim } of this.input.nodeClaims ?? []) {
+      if (nodeClaim.status?.nodeName) continue; // counted as a node
+      const pool = this.pools.find((p) => p.name === nodeClaim.metadata?.labels?.[Labels.nodePool]);
+      if (pool) this.useLimits(pool, this.safeResources(nodeClaim.status?.capacity));
+    }
+  }
+
+  private useLimits(pool: NodePoolTemplate, capacity: Readonly<Record<string, number>>): void {
+    for (const position of pool.limited) pool.remaining[position] -= capacity[this.index.names[position]] ?? 0;
+    pool.remainingNodes -= 1;
+  }
+
+  private safeResources(list: Parameters<typeof parseResourceList>[0]): Record<string, number> {
+    try {
+      return parseResourceList(list, 'resources');
+    } catch {
+      return {};
+    }
+  }
+
+  private addNode({ node, pods = [], markedForDeletion }: ClusterNode): void {
+    const name = node.metadata?.name ?? '';
+    const labels = node.metadata?.labels ?? {};
+    const hostname = labels[Labels.hostname] ?? name;
+    let allocatable: Record<string, number> = {};
+    try {
+      allocatable = parseResourceList(node.status?.allocatable, 'status.allocatable');
+    } catch (error) {
+      this.problem(`node ${name}`, error, 'status.allocatable');
+    }
+    const requirements = Requirements.fromLabels({ ...labels, [Labels.hostname]: hostname });
+    this.addTarget('node', name, hostname, requirements, node.spec?.taints ?? [], allocatable, pods, [], noKnownKeys);
+    const target = this.targets[this.targets.length - 1];
+    if (node.spec?.unschedulable || markedForDeletion || node.metadata?.deletionTimestamp) (target as { schedulable: boolean }).schedulable = false;
+  }
+
+  private addInFlight({ nodeClaim, pods = [] }: InFlightNodeClaim): void {
+    const name = nodeClaim.metadata?.name ?? '';
+    const pool = this.pools.find((p) => p.name === nodeClaim.metadata?.labels?.[Labels.nodePool]);
+    let requirements: Requirements;
+    try {
+      requirements = Requirements.from(nodeClaim.spec?.requirements).intersect(Requirements.fromLabels(nodeClaim.metadata?.labels));
+    } catch (error) {
+      this.problem(`nodeclaim ${name}`, error, 'spec.requirements');
+      return;
+    }
+    let allocatable = this.safeResources(nodeClaim.status?.allocatable);
+    const used: Record<string, number> = {};
+    if (Object.keys(allocatable).length === 0 && pool) {
+      // Not launched yet: assume the smallest instance type it may become, after daemons.
+      const candidates = pool.types.filter((t) => requirements.intersects(t.requirements) === undefined);
+      allocatable = {};
+      this.index.names.forEach((resource, i) => {
+        allocatable[resource] = candidates.length ? Math.min(...candidates.map((t) => t.available[i])) : 0;
+      });
+    } else {
+      Object.assign(used, this.safeResources(nodeClaim.spec?.resources?.requests));
+    }
+    const hostname = requirements.get(Labels.hostname)?.singleValue() ?? name;
+    const known = pool?.knownKeys ?? noKnownKeys;
+    this.addTarget('nodeclaim', name, hostname, requirements.with(Requirement.in(Labels.hostname, [hostname])), nodeClaim.spec?.taints ?? [], allocatable, pods, [used], known);
+  }
+
+  private addTarget(
+    kind: 'node' | 'nodeclaim',
+    name: string,
+    hostname: string,
+    requirements: Requirements,
+    taints: readonly Taint[],
+    allocatable: Record<string, number>,
+    pods: readonly Pod[],
+    extraUsed: Record<string, number>[],
+    knownKeys: ReadonlySet<string>,
+  ): void {
+    const remaining = this.index.vector(allocatable);
+    const ports: HostPort[] = [];
+    const podUse: Record<string, number> = {};
+    for (const pod of pods) {
+      try {
+        const compiled = compilePod(pod, {});
+        for (const [resource, amount] of Object.entries(compiled.requests)) podUse[resource] = (podUse[resource] ?? 0) + amount;
+        ports.push(...compiled.hostPorts);
+      } catch (error) {
+        this.problem(describePod(pod), error, 'spec');
+      }
+    }
+    const use: Record<string, number> = { ...podUse };
+    for (const used of extraUsed) for (const [r, amount] of Object.entries(used)) use[r] = Math.max(use[r] ?? 0, amount);
+    for (const [resource, amount] of Object.entries(use)) {
+      const position = this.index.position(resource);
+      if (position !== undefined) remaining[position] -= amount;
+    }
+    this.targets.push({ kind, name, hostname, requirements, taints, knownKeys, remaining, ports, pods, schedulable: true, placed: [] });
+  }
+
+  // ---- pod groups and topology ----
+
+  private groupPods(compiledPods: Map<Pod, CompiledPod>): void {
+    const groups = new Map<string, PodGroup>();
+    const pending: Array<{ pod: Pod; compiled: CompiledPod }> = [];
+    for (const [pod, compiled] of compiledPods) pending.push({ pod, compiled });
+    // Build every group's first variant up front so all topology groups exist before counting.
+    for (const { compiled } of pending) {
+      if (groups.has(compiled.signature)) continue;
+      const requiredAnti = compiled.antiAffinity.map((term) => this.affinityGroup(topologyKinds.anti, term, compiled).group);
+      const group: PodGroup = { compiled, requests: this.index.vector(compiled.requests), variants: [], selecting: [], inverse: [], requiredAnti };
+      const ignore = this.input.options?.ignorePreferences ?? false;
+      const preferences: Preferences = {
+        affinity: ignore ? [] : compiled.preferredAffinity,
+        antiAffinity: ignore ? [] : compiled.preferredAntiAffinity,
+        node: ignore ? [] : compiled.preferredNode,
+        scheduleAnyway: ignore ? [] : compiled.spreads.filter((s) => s.whenUnsatisfiable === 'ScheduleAnyway'),
+        toleratePreferNoSchedule: ignore,
+      };
+      group.variants.push(this.variant(compiled, preferences));
+      groups.set(compiled.signature, group);
+    }
+    // Existing pods' required anti-affinity repels pending pods too.
+    for (const target of this.targets) {
+      for (const pod of target.pods) {
+        const pseudo = { namespace: pod.metadata?.namespace ?? 'default', labels: pod.metadata?.labels ?? {} } as CompiledPod;
+        for (const term of pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
+          const { group } = this.affinityGroup(topologyKinds.anti, term, pseudo);
+          const domain = this.domainOf(target, group.key);
+          if (domain !== undefined) group.record(domain, false, true);
+        }
+      }
+    }
+    for (const group of groups.values()) {
+      const { namespace, labels } = group.compiled;
+      const selecting = [...this.topologyGroups.values()].filter((g) => g.selects(namespace, labels));
+      Object.assign(group, { selecting, inverse: selecting.filter((g) => g.kind === 'anti-affinity') });
+    }
+    let order = 0;
+    for (const { pod, compiled } of pending) {
+      this.entries.push({ pod, ref: podRef(pod), group: groups.get(compiled.signature)!, order: order++ });
+    }
+    const cpu = this.index.position('cpu')!;
+    const memory = this.index.position('memory')!;
+    this.entries.sort(
+      (a, b) =>
+        b.group.requests[cpu] - a.group.requests[cpu] ||
+        b.group.requests[memory] - a.group.requests[memory] ||
+        (a.group.compiled.signature < b.group.compiled.signature ? -1 : a.group.compiled.signature > b.group.compiled.signature ? 1 : 0) ||
+        a.order - b.order,
+    );
+  }
+
+  private variant(compiled: CompiledPod, preferences: Preferences): PodVariant {
+    const preferredNode = preferences.node[0]?.term;
+    const alternatives = compiled.nodeAlternatives.map((alternative) => {
+      let requirements = alternative.intersect(compiled.volumeRequirements);
+      if (preferredNode) requirements = requirements.intersect(preferredNode);
+      return requirements;
+    });
+    const owned: OwnedConstraint[] = [];
+    const spreads = [...compiled.spreads.filter((s) => s.whenUnsatisfiable !== 'ScheduleAnyway'), ...preferences.scheduleAnyway];
+    for (const spread of spreads) owned.push(this.spreadGroup(spread, compiled));
+    for (const term of [...compiled.affinity, ...preferences.affinity.map((w) => w.term)]) owned.push(this.affinityGroup(topologyKinds.affinity, term, compiled));
+    for (const term of [...compiled.antiAffinity, ...preferences.antiAffinity.map((w) => w.term)]) owned.push(this.affinityGroup(topologyKinds.anti, term, compiled));
+    return {
+      preferences,
+      alternatives,
+      owned,
+      rejectedClaims: new Flags(),
+      rejectedTargets: new Flags(),
+      firstClaim: 0,
+      firstTarget: 0,
+      toleratesPool: new Map(),
+    };
+  }
+
+  private spreadGroup(spread: TopologySpreadConstraint, compiled: CompiledPod): OwnedConstraint {
+    const extra = (spread.matchLabelKeys ?? [])
+      .filter((key) => key in compiled.labels)
+      .map((key) => ({ key, operator: 'In', values: [compiled.labels[key]] }));
+    const selector = compileSelector(spread.labelSelector, extra);
+    const honorAffinity = (spread.nodeAffinityPolicy ?? 'Honor') === 'Honor';
+    const honorTaints = spread.nodeTaintsPolicy === 'Honor';
+    const filter = {
+      alternatives: honorAffinity ? compiled.nodeAlternatives : undefined,
+      tolerations: honorTaints ? compiled.tolerations : undefined,
+    };
+    const group = this.topologyGroup(
+      'spread',
+      spread.topologyKey,
+      new Set([compiled.namespace]),
+      selector,
+      Math.max(1, spread.maxSkew),
+      spread.minDomains ?? 1,
+      filter,
+    );
+    return { group, selfMatch: group.selects(compiled.namespace, compiled.labels) };
+  }
+
+  private affinityGroup(kind: TopologyKind, term: PodAffinityTerm, compiled: CompiledPod): OwnedConstraint {
+    const extra = [
+      ...(term.matchLabelKeys ?? []).filter((k) => k in compiled.labels).map((key) => ({ key, operator: 'In', values: [compiled.labels[key]] })),
+      ...(term.mismatchLabelKeys ?? []).filter((k) => k in compiled.labels).map((key) => ({ key, operator: 'NotIn', values: [compiled.labels[key]] })),
+    ];
+    const selector = compileSelector(term.labelSelector, extra);
+    const group = this.topologyGroup(kind, term.topologyKey, this.termNamespaces(term, compiled.namespace), selector, 0, 0, {});
+    return { group, selfMatch: group.selects(compiled.namespace, compiled.labels) };
+  }
+
+  private termNamespaces(term: PodAffinityTerm, own: string): ReadonlySet<string> | undefined {
+    const listed = new Set(term.namespaces ?? []);
+    const selector: LabelSelector | undefined = term.namespaceSelector;
+    if (selector) {
+      if (!selector.matchLabels && !selector.matchExpressions?.length) return undefined; // {} selects every namespace
+      const matches = compileSelector(selector).matches;
+      for (const [namespace, labels] of Object.entries(this.input.namespaceLabels ?? {})) if (matches(labels)) listed.add(namespace);
+      return listed;
+    }
+    return listed.size ? listed : new Set([own]);
+  }
+
+  private topologyGroup(
+    kind: TopologyKind,
+    key: string,
+    namespaces: ReadonlySet<string> | undefined,
+    selector: ReturnType<typeof compileSelector>,
+    maxSkew: number,
+    minDomains: number,
+    filter: TopologyGroup['filter'],
+  ): TopologyGroup {
+    const id = JSON.stringify([
+      kind,
+      key,
+      namespaces ? [...namespaces].sort() : null,
+      selector.key,
+      maxSkew,
+      minDomains,
+      filter.alternatives?.map(String) ?? null,
+      filter.tolerations ?? null,
+    ]);
+    let group = this.topologyGroups.get(id);
+    if (!group) {
+      const domains = new Set<string>();
+      if (key !== Labels.hostname) {
+        for (const source of this.sourcesFor(key)) {
+          if (filter.tolerations && untoleratedTaint(source.taints, filter.tolerations, false)) continue;
+          if (filter.alternatives && !filter.alternatives.some((a) => (a.get(key)?.has(source.domain) ?? true) && source.requirements.intersects(a) === undefined)) continue;
+          domains.add(source.domain);
+        }
+      }
+      group = new TopologyGroup(kind, key, namespaces, selector, maxSkew, minDomains, filter, domains);
+      this.topologyGroups.set(id, group);
+    }
+    return group;
+  }
+
+  /** Every domain a topology key can take: from NodePools (requirements, instance types, offerings) and nodes. */
+  private sourcesFor(key: string): { domain: string; taints: readonly Taint[]; requirements: Requirements }[] {
+    let sources = this.domainSources.get(key);
+    if (sources) return sources;
+    sources = [];
+    for (const pool of this.pools) {
+      const values = new Set<string>();
+      const poolRequirement = pool.requirements.get(key);
+      for (const option of pool.types) {
+        if (key === Labels.zone) for (const o of option.offerings) values.add(o.zone);
+        else if (key === Labels.capacityType) for (const o of option.offerings) values.add(o.capacityType);
+        else for (const v of option.requirements.get(key)?.finiteValues() ?? []) values.add(v);
+      }
+      for (const v of poolRequirement?.finiteValues() ?? []) values.add(v);
+      for (const domain of values) {
+        if (!poolRequirement || poolRequirement.has(domain)) sources.push({ domain, taints: pool.taints, requirements: pool.requirements });
+      }
+    }
+    for (const target of this.targets) {
+      const domain = target.requirements.get(key)?.singleValue();
+      if (domain !== undefined) sources.push({ domain, taints: target.taints, requirements: target.requirements });
+    }
+    this.domainSources.set(key, sources);
+    return sources;
+  }
+
+  private countExistingPods(): void {
+    const groups = [...this.topologyGroups.values()];
+    for (const target of this.targets) {
+      for (const pod of target.pods) {
+        const namespace = pod.metadata?.namespace ?? 'default';
+        const labels = pod.metadata?.labels ?? {};
+        for (const group of groups) {
+          if (!group.selects(namespace, labels) || !group.counted(target)) continue;
+          const domain = this.domainOf(target, group.key);
+          if (domain !== undefined) group.record(domain, true, false);
+        }
+      }
+    }
+  }
+
+  private domainOf(target: TopologyTarget, key: string): string | undefined {
+    if (key === Labels.hostname) return target.hostname;
+    return target.requirements.get(key)?.singleValue();
+  }
+
+  // ---- placement ----
+
+  private place(entry: PodEntry): void {
+    const { group } = entry;
+    let reasons: string[] = [];
+    for (let level = 0; ; level++) {
+      if (level === group.variants.length) {
+        const next = relax(group.variants[level - 1].preferences);
+        if (!next) break;
+        group.variants.push(this.variant(group.compiled, next));
+      }
+      const variant = group.variants[level];
+      if (this.placeOnExisting(entry, variant) || this.placeOnClaims(entry, variant)) return;
+      const result = this.openClaim(entry, variant);
+      if (!Array.isArray(result)) return;
+      reasons = result;
+    }
+    if (this.pools.length === 0) reasons = ['no NodePool can be used (none given, or all invalid)'];
+    this.unschedulable.push({ pod: entry.ref, reasons });
+  }
+
+  private tolerates(variant: PodVariant, compiled: CompiledPod, taints: readonly Taint[]): Taint | undefined {
+    return untoleratedTaint(taints, compiled.tolerations, !variant.preferences.toleratePreferNoSchedule);
+  }
+
+  private placeOnExisting(entry: PodEntry, variant: PodVariant): boolean {
+    const { group } = entry;
+    const { compiled, requests } = group;
+    for (let i = variant.firstTarget; i < this.targets.length; i++) {
+      if (variant.rejectedTargets.get(i)) {
+        if (i === variant.firstTarget) variant.firstTarget++;
+        continue;
+      }
+      const target = this.targets[i];
+      const permanent =
+        !target.schedulable ||
+        !fits(requests, target.remaining) ||
+        this.tolerates(variant, compiled, target.taints) !== undefined ||
+        !variant.alternatives.some((a) => target.requirements.compatible(a, target.knownKeys) === undefined) ||
+        compiled.hostPorts.some((p) => target.ports.some((q) => hostPortsConflict(p, q)));
+      if (permanent) {
+        variant.rejectedTargets.set(i);
+        if (i === variant.firstTarget) variant.firstTarget++;
+        continue;
+      }
+      const choice = chooseDomains(variant.owned, group.inverse, (key) => this.domainOf(target, key));
+      if ('reason' in choice) {
+        if (choice.permanent) variant.rejectedTargets.set(i);
+        continue;
+      }
+      for (let r = 0; r < requests.length; r++) target.remaining[r] -= requests[r];
+      target.ports.push(...compiled.hostPorts);
+      target.placed.push(entry.ref);
+      this.record(group, target);
+      return true;
+    }
+    return false;
+  }
+
+  /**
+   * First the claims that take the pod without needing a bigger (pricier) instance type, then
+   * the first claim that takes it at all: fills the gaps of small nodes before growing any.
+   */
+  private placeOnClaims(entry: PodEntry, variant: PodVariant): boolean {
+    const { requests } = entry.group;
+    for (let i = variant.firstClaim; i < this.claims.length; i++) {
+      if (variant.rejectedClaims.get(i) || !fits(requests, this.claims[i].slack)) continue;
+      const outcome = this.tryClaim(entry, variant, this.claims[i], false);
+      if (outcome === 'placed') return true;
+      if (outcome === 'permanent') variant.rejectedClaims.set(i);
+    }
+    for (let i = variant.firstClaim; i < this.claims.length; i++) {
+      if (variant.rejectedClaims.get(i)) {
+        if (i === variant.firstClaim) variant.firstClaim++;
+        continue;
+      }
+      const outcome = this.tryClaim(entry, variant, this.claims[i], true);
+      if (outcome === 'placed') return true;
+      if (outcome === 'permanent') {
+        variant.rejectedClaims.set(i);
+        if (i === variant.firstClaim) variant.firstClaim++;
+      }
+    }
+    return false;
+  }
+
+  private poolTolerated(variant: PodVariant, compiled: CompiledPod, pool: NodePoolTemplate): boolean {
+    let tolerated = variant.toleratesPool.get(pool);
+    if (tolerated === undefined) {
+      tolerated = this.tolerates(variant, compiled, pool.taints) === undefined;
+      variant.toleratesPool.set(pool, tolerated);
+    }
+    return tolerated;
+  }
+
+  /** `mayNarrow`: whether the claim's requirements may be narrowed for the pod (pinning a zone, say). */
+  private tryClaim(entry: PodEntry, variant: PodVariant, claim: PlannedClaim, mayNarrow: boolean): 'placed' | 'permanent' | 'temporary' {
+    const { group } = entry;
+    const { compiled, requests } = group;
+    if (!this.poolTolerated(variant, compiled, claim.pool)) return 'permanent';
+    for (let r = 0; r < requests.length; r++) if (claim.requests[r] + requests[r] > claim.maxAvailable[r]) return 'permanent';
+    const alternative = variant.alternatives.find((a) => claim.requirements.compatible(a, claim.pool.knownKeys) === undefined);
+    if (!alternative) return 'permanent';
+    if (compiled.hostPorts.some((p) => claim.ports.some((q) => hostPortsConflict(p, q)))) return 'permanent';
+    const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(claim.requirements, claim.hostname, key));
+    if ('reason' in choice) return choice.permanent ? 'permanent' : 'temporary';
+    const narrowed = claim.requirements.narrowedBy(this.withDomains(alternative, choice.domains));
+    const changed = narrowed !== claim.requirements;
+    if (changed && !mayNarrow) return 'temporary';
+    const total = new Float64Array(requests.length);
+    for (let r = 0; r < requests.length; r++) total[r] = claim.requests[r] + requests[r];
+    const allowed = changed ? offeringFilter(narrowed) : undefined;
+    const types = claim.types.filter(
+      (t) => fits(total, t.available) && (!allowed || (narrowed.intersects(t.requirements) === undefined && t.offerings.some(allowed))),
+    );
+    if (types.length === 0 || !this.meetsMinValues(narrowed, types)) return changed ? 'temporary' : 'permanent';
+    claim.requirements = narrowed;
+    claim.requests = total;
+    this.setTypes(claim, types);
+    claim.ports.push(...compiled.hostPorts);
+    claim.pods.push(entry.ref);
+    this.record(group, claim);
+    return 'placed';
+  }
+
+  /** A fixed domain (hostname, single value), or the requirement bounding the domains a claim may still take. */
+  private claimDomain(requirements: Requirements, hostname: string, key: string): string | Requirement {
+    if (key === Labels.hostname) return hostname;
+    const requirement = requirements.get(key);
+    return requirement?.singleValue() ?? requirement ?? Requirement.exists(key);
+  }
+
+  private withDomains(alternative: Requirements, domains: ReadonlyMap<string, string>): Requirements {
+    let result = alternative;
+    for (const [key, domain] of domains) if (key !== Labels.hostname) result = result.with(Requirement.in(key, [domain]));
+    return result;
+  }
+
+  private meetsMinValues(requirements: Requirements, types: readonly TypeOption[]): boolean {
+    for (const requirement of requirements.values()) {
+      if (requirement.minValues === undefined) continue;
+      const values = new Set<string>();
+      for (const t of types) for (const v of t.requirements.get(requirement.key)?.finiteValues() ?? []) if (requirement.has(v)) values.add(v);
+      if (values.size < requirement.minValues) return false;
+    }
+    return true;
+  }
+
+  /** Narrows a claim's instance types and gives back the limit headroom it no longer needs. */
+  private setTypes(claim: PlannedClaim, types: readonly TypeOption[]): void {
+    claim.types = types;
+    const max = new Float64Array(claim.maxAvailable.length).fill(-Infinity);
+    for (const t of types) for (let r = 0; r < max.length; r++) if (t.available[r] > max[r]) max[r] = t.available[r];
+    claim.maxAvailable = max;
+    let cheapest = types[0];
+    for (const t of types) if (t.price < cheapest.price) cheapest = t;
+    claim.slack = cheapest.available.map((value, r) => value - claim.requests[r]);
+    const { pool } = claim;
+    for (const position of pool.limited) {
+      let reserve = 0;
+      for (const t of types) reserve = Math.max(reserve, t.capacity[position]);
+      pool.remaining[position] += claim.reserved[position] - reserve;
+      claim.reserved[position] = reserve;
+    }
+  }
+
+  /** Opens a new NodeClaim for the pod from the first NodePool (by weight) that can take it; else one reason per pool. */
+  private openClaim(entry: PodEntry, variant: PodVariant): PlannedClaim | string[] {
+    const reasons: string[] = [];
+    for (const pool of this.pools) {
+      const result = this.claimFromPool(entry, variant, pool);
+      if (typeof result !== 'string') return result;
+      reasons.push(`nodepool ${pool.name}: ${result}`);
+    }
+    return reasons;
+  }
+
+  private claimFromPool(entry: PodEntry, variant: PodVariant, pool: NodePoolTemplate): PlannedClaim | string {
+    const { group } = entry;
+    const { compiled, requests } = group;
+    const taint = this.tolerates(variant, compiled, pool.taints);
+    if (taint) return `taint ${formatTaint(taint)} not tolerated`;
+    let reason = '';
+    let requirements: Requirements | undefined;
+    const hostname = `${pool.name}-${this.claimCounter + 1}`;
+    const poolRequirements = pool.requirements.with(Requirement.in(Labels.hostname, [hostname]));
+    for (const alternative of variant.alternatives) {
+      const incompatible = poolRequirements.compatible(alternative, pool.knownKeys);
+      if (incompatible === undefined) {
+        requirements = poolRequirements.intersect(alternative);
+        break;
+      }
+      reason ||= incompatible;
+    }
+    if (!requirements) return reason;
+    const daemonPort = pool.daemonPorts.find(({ port }) => compiled.hostPorts.some((p) => hostPortsConflict(p, port)));
+    if (daemonPort) return `host port ${formatHostPort(daemonPort.port)} is taken by DaemonSet ${daemonPort.daemon}`;
+    const base = requirements;
+    const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(base, hostname, key));
+    if ('reason' in choice) return choice.reason;
+    requirements = base.narrowedBy(this.withDomains(new Requirements(), choice.domains));
+
+    const compatible = this.typesFor(pool, requirements);
+    if (compatible.length === 0) return this.explainNoType(pool, requirements);
+    if (pool.remainingNodes < 1) return `limit nodes ${pool.limits.nodes} reached`;
+    const fitting = compatible.filter((t) => fits(requests, t.available));
+    if (fitting.length === 0) return this.explainNoFit(requests, compatible);
+    const withinLimits = fitting.filter((t) => pool.limited.every((p) => t.capacity[p] <= pool.remaining[p]));
+    if (withinLimits.length === 0) {
+      const position = pool.limited.find((p) => fitting.every((t) => t.capacity[p] > pool.remaining[p]))!;
+      const resource = this.index.names[position];
+      return `limit ${resource} ${formatQuantity(pool.limits[resource], resource)} reached`;
+    }
+    if (!this.meetsMinValues(requirements, withinLimits)) return `fewer instance types than minValues require fit the pod (${this.minValuesText(requirements)})`;
+
+    this.claimCounter++;
+    const claim: PlannedClaim = {
+      pool,
+      hostname,
+      requirements,
+      types: [],
+      requests: Float64Array.from(requests),
+      maxAvailable: new Float64Array(requests.length),
+      slack: new Float64Array(requests.length),
+      reserved: new Float64Array(requests.length),
+      ports: [...pool.daemonPorts.map((d) => d.port), ...compiled.hostPorts],
+      pods: [entry.ref],
+      get taints() {
+        return pool.taints;
+      },
+    };
+    pool.remainingNodes -= 1;
+    this.setTypes(claim, withinLimits);
+    this.claims.push(claim);
+    this.record(group, claim);
+    return claim;
+  }
+
+  /** Instance types of a pool compatible with requirements and with an offering they allow (cached per requirement set). */
+  private typesFor(pool: NodePoolTemplate, requirements: Requirements): TypeOption[] {
+    let cache = this.compatibleTypes.get(pool);
+    if (!cache) this.compatibleTypes.set(pool, (cache = new Map()));
+    const withoutHostname = [...requirements.values()].filter((r) => r.key !== Labels.hostname);
+    const key = withoutHostname.map(String).join('|');
+    let types = cache.get(key);
+    if (!types) {
+      const allowed = offeringFilter(requirements);
+      types = pool.types.filter((t) => requirements.intersects(t.requirements) === undefined && t.offerings.some(allowed));
+      cache.set(key, types);
+    }
+    return types;
+  }
+
+  private explainNoType(pool: NodePoolTemplate, requirements: Requirements): string {
+    if (pool.types.length === 0) return 'no instance type is available to this NodePool (check its requirements and the instance types offered)';
+    for (const requirement of requirements.values()) {
+      if (requirement.key === Labels.hostname) continue;
+      const matching = pool.types.filter((t) => {
+        const typeRequirement = t.requirements.get(requirement.key);
+        if (requirement.key === Labels.zone) return t.offerings.some((o) => requirement.has(o.zone));
+        if (requirement.key === Labels.capacityType) return t.offerings.some((o) => requirement.has(o.capacityType));
+        return !typeRequirement || typeRequirement.intersects(requirement);
+      });
+      if (matching.length === 0) return `no instance type matches ${requirement}`;
+    }
+    return `no instance type has an available offering matching ${requirements.toString()}`;
+  }
+
+  private explainNoFit(requests: Float64Array, types: readonly TypeOption[]): string {
+    for (let r = 0; r < requests.length; r++) {
+      if (requests[r] === 0) continue;
+      const largest = Math.max(...types.map((t) => t.available[r]));
+      if (largest < requests[r]) {
+        const resource = this.index.names[r];
+        const needed = formatQuantity(requests[r], resource);
+        return resource === 'pods'
+          ? `no instance type has room for another pod (max pods reached)`
+          : `no instance type has ${needed} ${resource} after overhead (largest: ${formatQuantity(Math.max(0, largest), resource)})`;
+      }
+    }
+    const needs = this.index.names.map((name, r) => (requests[r] ? `${formatQuantity(requests[r], name)} ${name}` : '')).filter(Boolean);
+    return `no instance type fits ${needs.join(', ')} together after overhead`;
+  }
+
+  private minValuesText(requirements: Requirements): string {
+    return [...requirements.values()]
+      .filter((r) => r.minValues !== undefined)
+      .map((r) => `${r.key} minValues ${r.minValues}`)
+      .join(', ');
+  }
+
+  /** Updates the topology counts for a pod placed on a target. */
+  private record(group: PodGroup, target: TopologyTarget): void {
+    for (const topologyGroup of group.selecting) {
+      const domain = this.domainOf(target, topologyGroup.key);
+      if (domain !== undefined && topologyGroup.counted(target)) topologyGroup.record(domain, true, false);
+    }
+    for (const topologyGroup of group.requiredAnti) {
+      const domain = this.domainOf(target, topologyGroup.key);
+      if (domain !== undefined) topologyGroup.record(domain, false, true);
+    }
+  }
+
+  // ---- output ----
+
+  private finalize(claim: PlannedClaim): NodeClaimPlan {
+    const requirements = [...claim.requirements.values()].filter((r) => r.key !== Labels.hostname);
+    const narrowed = new Requirements(requirements);
+    const allowed = offeringFilter(narrowed);
+    const priced = claim.types
+      .map((option) => ({ option, price: cheapestPrice(option, allowed) }))
+      .sort((a, b) => a.price - b.price || (a.option.type.name < b.option.type.name ? -1 : 1));
+    const chosen = this.truncate(priced, narrowed);
+    const capacityTypes = new Set<CapacityType>();
+    const zones = new Set<string>();
+    const overhead = new Float64Array(claim.requests.length);
+    for (const { option } of chosen) {
+      for (const o of option.offerings) {
+        if (!allowed(o)) continue;
+        capacityTypes.add(o.capacityType);
+        zones.add(o.zone);
+      }
+      for (let r = 0; r < overhead.length; r++) overhead[r] = Math.max(overhead[r], option.overhead[r]);
+    }
+    const final = narrowed
+      .with(Requirement.in(Labels.instanceType, chosen.map((c) => c.option.type.name), narrowed.get(Labels.instanceType)?.minValues))
+      .with(Requirement.in(Labels.capacityType, capacityTypes))
+      .with(Requirement.in(Labels.zone, zones));
+    const instanceTypes: InstanceTypeOption[] = chosen.map((c) => ({ name: c.option.type.name, price: c.price }));
+    const total = claim.requests.map((v, r) => v + overhead[r]);
+    return {
+      hostname: claim.hostname,
+      nodePool: claim.pool.name,
+      requirements: final.toSelectors(),
+      instanceTypes,
+      capacityTypes: [...capacityTypes].sort(),
+      zones: [...zones].sort(),
+      requests: this.index.amounts(total),
+      daemonOverhead: this.index.amounts(overhead),
+      labels: { ...claim.pool.labels, ...narrowed.labels() },
+      taints: claim.pool.taints,
+      startupTaints: claim.pool.startupTaints,
+      pods: claim.pods,
+      price: instanceTypes[0]?.price ?? 0,
+    };
+  }
+
+  /** The cheapest `maxInstanceTypes`, plus the cheapest others needed to keep every minValues. */
+  private truncate<T extends { option: TypeOption }>(priced: readonly T[], requirements: Requirements): T[] {
+    const chosen = priced.slice(0, this.maxInstanceTypes);
+    for (const requirement of requirements.values()) {
+      if (requirement.minValues === undefined) continue;
+      const valuesOf = (t: T) => [...(t.option.requirements.get(requirement.key)?.finiteValues() ?? [])].filter((v) => requirement.has(v));
+      const covered = new Set(chosen.flatMap(valuesOf));
+      for (const candidate of priced) {
+        if (covered.size >= requirement.minValues) break;
+        const values = valuesOf(candidate);
+        if (chosen.includes(candidate) || values.every((v) => covered.has(v))) continue;
+        chosen.push(candidate);
+        for (const v of values) covered.add(v);
+      }
+    }
+    return chosen;
+  }
 }
