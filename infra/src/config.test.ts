@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { CHART_PATH, OIDC_PROVIDER_ARN, rawConfig } from '../test/synth.js';
+import { CHART_PATH, CRD_CHART_PATH, OIDC_PROVIDER_ARN, rawConfig } from '../test/synth.js';
 import { InfraConfigError, parseInfraConfig } from './config.js';
 
-const parse = (raw: unknown) => parseInfraConfig(raw, 'karpenter-infra.json', { chartPath: CHART_PATH });
+const parse = (raw: unknown) => parseInfraConfig(raw, 'karpenter-infra.json', { chartPath: CHART_PATH, crdChartPath: CRD_CHART_PATH });
 const problems = (raw: unknown): string[] => {
   try {
     parse(raw);
@@ -26,7 +26,7 @@ describe('parseInfraConfig', () => {
       nodeRoleName: undefined,
       createNodeInstanceProfile: false,
       interruptionQueueName: undefined,
-      chart: { path: CHART_PATH, releaseName: 'karpenter', values: {} },
+      chart: { path: CHART_PATH, crdPath: CRD_CHART_PATH, installCrds: true, releaseName: 'karpenter', values: {} },
       tags: {},
     });
   });
@@ -67,6 +67,8 @@ describe('parseInfraConfig', () => {
     [{ createNodeInstanceProfile: 'yes' }, /^createNodeInstanceProfile: must be true or false/],
     [{ chart: { releaseName: 'Karpenter' } }, /^chart\.releaseName: /],
     [{ chart: { values: [] } }, /^chart\.values: must be an object/],
+    [{ chart: { installCrds: 'no' } }, /^chart\.installCrds: must be true or false/],
+    [{ chart: { releaseName: 'r'.repeat(50) } }, /^chart\.releaseName: .*at most 49/],
     [{ chart: { repo: 'x' } }, /^chart\.repo: unknown field; remove it/],
     [{ tags: { 'aws:owner': 'me' } }, /^tags\.aws:owner: keys starting with "aws:" are reserved/],
     [{ tags: { team: 1 } }, /^tags\.team: must be a string/],

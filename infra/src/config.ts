@@ -20,6 +20,10 @@ export type NodeAccess =
 export interface ChartConfig {
   /** Path of the controller chart; defaults to this repository's `apps/controller/chart`. */
   path: string;
+  /** Path of the CRD chart; defaults to this repository's `apps/controller/chart/karpenter-ts-crd`. */
+  crdPath: string;
+  /** Install the CRD chart (as release `<releaseName>-crd`) before the controller; false when CRDs are managed elsewhere. */
+  installCrds: boolean;
   /** Helm release name. */
   releaseName: string;
   /** Extra chart values, applied under the values this app sets (cluster, queue, service account). */
@@ -68,7 +72,8 @@ const DNS_SUBDOMAIN = /^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$/;
 const IAM_ROLE_NAME = /^[\w+=,.@-]{1,64}$/;
 const SQS_QUEUE_NAME = /^[A-Za-z0-9_-]{1,80}$/;
 const OIDC_PROVIDER_ARN = /^arn:aws[a-z-]*:iam::\d{12}:oidc-provider\/oidc\.eks\.[a-z0-9-]+\.amazonaws\.com(\.cn)?\/id\/[A-Za-z0-9]+$/;
-const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,51}[a-z0-9])?$/;
+// Helm allows 53 characters; the CRD release adds "-crd".
+const RELEASE_NAME = /^[a-z0-9]([-a-z0-9]{0,47}[a-z0-9])?$/;
 
 const KNOWN_KEYS = [
   'clusterName', 'region', 'clusterEndpoint', 'identity', 'nodeAccess', 'namespace', 'serviceAccount',
@@ -79,11 +84,11 @@ const KNOWN_KEYS = [
  * Validates a raw configuration (e.g. parsed JSON) and fills in defaults.
  *
  * ```ts
- * const config = parseInfraConfig(JSON.parse(readFileSync(file, 'utf8')), file, { chartPath });
+ * const config = parseInfraConfig(JSON.parse(readFileSync(file, 'utf8')), file, { chartPath, crdChartPath });
  * ```
  * @throws InfraConfigError listing every problem, each naming the field and the fix.
  */
-export function parseInfraConfig(raw: unknown, source: string, defaults: { chartPath: string }): InfraConfig {
+export function parseInfraConfig(raw: unknown, source: string, defaults: ChartDefaults): InfraConfig {
   const problems: string[] = [];
   const fail = (field: string, message: string) => problems.push(`${field}: ${message}`);
   if (!isObject(raw)) throw new InfraConfigError(source, ['the configuration must be a JSON object']);
@@ -121,7 +126,7 @@ export function parseInfraConfig(raw: unknown, source: string, defaults: { chart
 
   const identity = parseIdentity(raw.identity, fail);
   const nodeAccess = parseNodeAccess(raw.nodeAccess, fail);
-  const chart = parseChart(raw.chart, defaults.chartPath, fail);
+  const chart = parseChart(raw.chart, defaults, fail);
   const tags = parseTags(raw.tags, fail);
 
   if (problems.length > 0) throw new InfraConfigError(source, problems);
@@ -129,6 +134,12 @@ export function parseInfraConfig(raw: unknown, source: string, defaults: { chart
     clusterName, region, clusterEndpoint, identity, nodeAccess, namespace, serviceAccount, nodeRoleName,
     createNodeInstanceProfile: createNodeInstanceProfile as boolean, interruptionQueueName, chart, tags,
   };
+}
+
+/** Where the charts are when the configuration does not say. */
+export interface ChartDefaults {
+  chartPath: string;
+  crdChartPath: string;
 }
 
 type Fail = (field: string, message: string) => void;
@@ -174,21 +185,26 @@ function parseNodeAccess(raw: unknown, fail: Fail): NodeAccess {
   return { mode: value.mode };
 }
 
-function parseChart(raw: unknown, defaultPath: string, fail: Fail): ChartConfig {
+function parseChart(raw: unknown, defaults: ChartDefaults, fail: Fail): ChartConfig {
   const value = raw ?? {};
-  const chart: ChartConfig = { path: defaultPath, releaseName: 'karpenter', values: {} };
+  const chart: ChartConfig = { path: defaults.chartPath, crdPath: defaults.crdChartPath, installCrds: true, releaseName: 'karpenter', values: {} };
   if (!isObject(value)) {
-    fail('chart', 'must be an object with optional path, releaseName and values');
+    fail('chart', 'must be an object with optional path, crdPath, installCrds, releaseName and values');
     return chart;
   }
-  rejectExtraKeys('chart', value, ['path', 'releaseName', 'values'], fail);
-  if (value.path !== undefined) {
-    if (typeof value.path !== 'string' || value.path === '') fail('chart.path', 'must be a non-empty path to the chart directory');
-    else chart.path = value.path;
+  rejectExtraKeys('chart', value, ['path', 'crdPath', 'installCrds', 'releaseName', 'values'], fail);
+  for (const key of ['path', 'crdPath'] as const) {
+    if (value[key] === undefined) continue;
+    if (typeof value[key] !== 'string' || value[key] === '') fail(`chart.${key}`, 'must be a non-empty path to a chart directory');
+    else chart[key] = value[key];
+  }
+  if (value.installCrds !== undefined) {
+    if (typeof value.installCrds !== 'boolean') fail('chart.installCrds', 'must be true or false');
+    else chart.installCrds = value.installCrds;
   }
   if (value.releaseName !== undefined) {
     if (typeof value.releaseName !== 'string' || !RELEASE_NAME.test(value.releaseName)) {
-      fail('chart.releaseName', `${JSON.stringify(value.releaseName)} is not valid; give a lower-case DNS label of at most 53 characters`);
+      fail('chart.releaseName', `${JSON.stringify(value.releaseName)} is not valid; give a lower-case DNS label of at most 49 characters`);
     } else chart.releaseName = value.releaseName;
   }
   if (value.values !== undefined) {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { CHART_PATH, config, OIDC_ISSUER, OIDC_PROVIDER_ARN, synth } from '../test/synth.js';
+import { CHART_PATH, config, CRD_CHART_PATH, OIDC_ISSUER, OIDC_PROVIDER_ARN, synth } from '../test/synth.js';
 import { INTERRUPTION_EVENT_PATTERNS } from './interruption-queue.js';
 import { INTERRUPTION_EVENT_KINDS, NAME_LIMITS, POLICY_CONCERNS } from './names.js';
 import { NODE_MANAGED_POLICIES } from './node-role.js';
@@ -109,7 +109,8 @@ describe('controller role', () => {
       role_arn: `\${aws_iam_role.${roleAddress}.arn}`,
       disable_session_tags: false,
     });
-    expect(stack.resource('helm_release').depends_on).toContain(stack.address('aws_eks_pod_identity_association'));
+    const release = Object.entries(stack.json.resource.helm_release!).find(([, r]) => r.name === 'karpenter')![1];
+    expect(release.depends_on).toContain(stack.address('aws_eks_pod_identity_association'));
   });
 
   it('has one managed policy per concern, all attached, matching the policy documents', () => {
@@ -194,11 +195,23 @@ describe('interruption queue', () => {
 });
 
 describe('controller release', () => {
-  const release = irsa.resource('helm_release');
+  const release = irsa.resources('helm_release').find((r) => r.name === 'karpenter')!;
+  const crds = irsa.resources('helm_release').find((r) => r.name === 'karpenter-crd')!;
 
-  it('installs the chart of this repository in the configured namespace after everything it needs', () => {
-    expect(release).toMatchObject({ name: 'karpenter', chart: CHART_PATH, namespace: 'kube-system', atomic: true, wait: true });
-    expect(release.depends_on).toEqual(expect.arrayContaining([irsa.address('aws_eks_access_entry'), irsa.address('aws_sqs_queue_policy')]));
+  it('installs the CRD chart, then the controller chart of this repository, after everything it needs', () => {
+    expect(crds).toMatchObject({ chart: CRD_CHART_PATH, namespace: 'kube-system', atomic: true, wait: true });
+    expect(release).toMatchObject({ chart: CHART_PATH, namespace: 'kube-system', atomic: true, wait: true });
+    const crdAddress = `helm_release.${Object.entries(irsa.json.resource.helm_release!).find(([, r]) => r === crds)![0]}`;
+    expect(release.depends_on).toEqual(
+      expect.arrayContaining([irsa.address('aws_eks_access_entry'), irsa.address('aws_sqs_queue_policy'), crdAddress]),
+    );
+    const attachments = Object.keys(irsa.json.resource.aws_iam_role_policy_attachment!).filter((id) => id.startsWith('controller-role'));
+    expect(release.depends_on).toEqual(expect.arrayContaining(attachments.map((id) => `aws_iam_role_policy_attachment.${id}`)));
+  });
+
+  it('leaves the CRDs alone when they are managed elsewhere', () => {
+    const stack = synth(config({ chart: { installCrds: false } }));
+    expect(stack.resource('helm_release').name).toBe('karpenter');
   });
 
   it('sets the cluster, endpoint, queue and IRSA annotation over the user values', () => {
@@ -207,7 +220,12 @@ describe('controller release', () => {
     expect(values).toEqual([
       {},
       {
-        settings: { clusterName: 'demo', clusterEndpoint: '${data.aws_eks_cluster.cluster.endpoint}', interruptionQueue: 'Karpenter-demo' },
+        settings: {
+          clusterName: 'demo',
+          clusterEndpoint: '${data.aws_eks_cluster.cluster.endpoint}',
+          awsRegion: 'us-west-2',
+          interruptionQueue: 'Karpenter-demo',
+        },
         serviceAccount: { name: 'karpenter', annotations: { 'eks.amazonaws.com/role-arn': `\${aws_iam_role.${controllerRole}.arn}` } },
       },
     ]);
@@ -217,7 +235,7 @@ describe('controller release', () => {
     const stack = synth(
       config({ identity: { mode: 'podIdentity' }, clusterEndpoint: 'https://ABC.gr7.us-west-2.eks.amazonaws.com', chart: { values: { replicas: 3 } } }),
     );
-    const values = (stack.resource('helm_release').values as string[]).map((v) => JSON.parse(v));
+    const values = (stack.resources('helm_release').find((r) => r.name === 'karpenter')!.values as string[]).map((v) => JSON.parse(v));
     expect(values[0]).toEqual({ replicas: 3 });
     expect(values[1].settings.clusterEndpoint).toBe('https://ABC.gr7.us-west-2.eks.amazonaws.com');
     expect(values[1].serviceAccount.annotations).toEqual({});
@@ -242,8 +260,9 @@ describe('stack', () => {
 
   it('outputs the role ARNs, the queue and everything the chart needs', () => {
     expect(Object.keys(irsa.json.output).sort()).toEqual([
-      'cluster_endpoint', 'cluster_name', 'controller_role_arn', 'helm_release_name', 'identity_mode', 'interruption_queue_arn',
-      'interruption_queue_name', 'interruption_queue_url', 'namespace', 'node_role_arn', 'node_role_name', 'region', 'service_account',
+      'aws_region', 'cluster_endpoint', 'cluster_name', 'controller_role_arn', 'helm_release_name', 'identity_mode',
+      'interruption_queue_arn', 'interruption_queue_name', 'interruption_queue_url', 'namespace', 'node_role_arn', 'node_role_name',
+      'service_account',
     ]);
     expect(irsa.json.output.cluster_name!.value).toBe('demo');
     expect(irsa.json.output.interruption_queue_name!.value).toBe(`\${${irsa.address('aws_sqs_queue')}.name}`);

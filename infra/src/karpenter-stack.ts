@@ -87,6 +87,7 @@ export class KarpenterStack extends TerraformStack {
       identity: config.identity,
       clusterName: config.clusterName,
       clusterEndpoint,
+      region: config.region,
       interruptionQueueName: names.interruptionQueue,
       controllerRoleArn: controllerRole.role.arn,
       dependsOn: [...controllerRole.ready, nodeAccess.grant, interruption.queuePolicy, ...Object.values(interruption.rules)],
@@ -95,7 +96,6 @@ export class KarpenterStack extends TerraformStack {
     const outputs: Record<string, { value: string; description: string }> = {
       cluster_name: { value: config.clusterName, description: 'EKS cluster name (chart: settings.clusterName)' },
       cluster_endpoint: { value: clusterEndpoint, description: 'API server endpoint (chart: settings.clusterEndpoint)' },
-      region: { value: config.region, description: 'AWS region of the cluster' },
       node_role_name: { value: nodeRole.role.name, description: 'Node role: the spec.role of EC2NodeClasses' },
       node_role_arn: { value: nodeRole.role.arn, description: 'Node role ARN' },
       controller_role_arn: { value: controllerRole.role.arn, description: 'Controller role ARN (IRSA: serviceAccount.annotations eks.amazonaws.com/role-arn)' },
@@ -106,6 +106,7 @@ export class KarpenterStack extends TerraformStack {
       namespace: { value: config.namespace, description: 'Namespace of the controller' },
       service_account: { value: config.serviceAccount, description: 'Service account of the controller (chart: serviceAccount.name)' },
       helm_release_name: { value: release.release.name, description: 'Helm release of the controller chart' },
+      aws_region: { value: config.region, description: 'AWS region (chart: settings.awsRegion)' },
     };
     if (nodeRole.instanceProfile) {
       outputs.node_instance_profile_name = { value: nodeRole.instanceProfile.name, description: 'Instance profile of the node role (spec.instanceProfile of EC2NodeClasses)' };

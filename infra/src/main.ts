@@ -10,7 +10,10 @@ import { KarpenterStack } from './karpenter-stack.js';
 
 export const STACK_NAME = 'karpenter';
 const infraDir = fileURLToPath(new URL('..', import.meta.url));
-const defaultChartPath = resolve(infraDir, '../apps/controller/chart');
+const chartDefaults = {
+  chartPath: resolve(infraDir, '../apps/controller/chart'),
+  crdChartPath: resolve(infraDir, '../apps/controller/chart/karpenter-ts-crd'),
+};
 
 export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): { config: InfraConfig; file: string } {
   const candidates = [env.KARPENTER_INFRA_CONFIG, resolve(infraDir, 'karpenter-infra.json')];
@@ -25,9 +28,10 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): { config:
   } catch (error) {
     throw new InfraConfigError(source, [`cannot read the file as JSON (${(error as Error).message}); fix its syntax`]);
   }
-  const config = parseInfraConfig(raw, source, { chartPath: defaultChartPath });
-  // A chart path in the file is relative to the file.
-  return { config: { ...config, chart: { ...config.chart, path: resolve(dirname(source), config.chart.path) } }, file: source };
+  const config = parseInfraConfig(raw, source, chartDefaults);
+  // Chart paths in the file are relative to the file.
+  const chart = { ...config.chart, path: resolve(dirname(source), config.chart.path), crdPath: resolve(dirname(source), config.chart.crdPath) };
+  return { config: { ...config, chart }, file: source };
 }
 
 function main(): void {

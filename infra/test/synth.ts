@@ -4,6 +4,7 @@ import { parseInfraConfig, type InfraConfig } from '../src/config.js';
 import { KarpenterStack } from '../src/karpenter-stack.js';
 
 export const CHART_PATH = '/repo/apps/controller/chart';
+export const CRD_CHART_PATH = '/repo/apps/controller/chart/karpenter-ts-crd';
 export const OIDC_PROVIDER_ARN = 'arn:aws:iam::111122223333:oidc-provider/oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 export const OIDC_ISSUER = 'oidc.eks.us-west-2.amazonaws.com/id/EXAMPLED539D4633E53DE1B71EXAMPLE';
 
@@ -19,7 +20,7 @@ export function rawConfig(overrides: Record<string, unknown> = {}): Record<strin
 }
 
 export function config(overrides: Record<string, unknown> = {}): InfraConfig {
-  return parseInfraConfig(rawConfig(overrides), 'test', { chartPath: CHART_PATH });
+  return parseInfraConfig(rawConfig(overrides), 'test', { chartPath: CHART_PATH, crdChartPath: CRD_CHART_PATH });
 }
 
 export interface TerraformResourceJson {
