@@ -1,6 +1,7 @@
 import type { CloudProvider, NodeClaim } from '@karpenter-ts/api';
 import { CreateError, Finalizers, isInsufficientCapacityError, isNodeClaimNotFoundError, Labels, NodeClaimConditionTypes, NodeClassNotReadyError } from '@karpenter-ts/api';
 import { EventRecorder, type Clock } from '@karpenter-ts/kube';
+import type { V1Node } from '@kubernetes/client-node';
 import { Inject, Injectable } from '@nestjs/common';
 import { ClusterState } from '../../cluster/cluster-state.js';
 import { KubernetesApi } from '../../cluster/kubernetes-api.js';
@@ -9,7 +10,7 @@ import type { Ledger } from '../../ledger/index.js';
 import { Metrics } from '../../metrics/metrics.js';
 import type { Logger } from '../../operator/logger.js';
 import { CLOCK, CLOUD_PROVIDER, LEDGER, LOGGER } from '../../operator/tokens.js';
-import type { Reconciler, ReconcileResult } from '../../reconcile/reconciler.js';
+import type { Controller, ReconcileResult } from '../../reconcile/reconciler.js';
 import { errorText } from '../../reconcile/reconcile-loop.js';
 import { nodePoolOf, timeOf } from '../nodeclaim-names.js';
 import { notInitializedReason, registeredNode } from './node-sync.js';
@@ -32,7 +33,7 @@ const { launched: Launched, registered: Registered, initialized: Initialized, re
  *    terminated, then the finalizer released.
  */
 @Injectable()
-export class NodeClaimLifecycle implements Reconciler {
+export class NodeClaimLifecycle implements Controller {
   readonly name = 'nodeclaim.lifecycle';
   /** Instances found at leader start that were launched for a NodeClaim but never recorded on it (the controller died mid-launch). */
   private readonly unrecordedLaunches = new Map<string, NodeClaim>();
@@ -55,6 +56,17 @@ export class NodeClaimLifecycle implements Reconciler {
       const owner = instance.metadata.labels?.['karpenter.sh/nodeclaim'] ?? instance.metadata.name;
       if (owner && instance.status?.providerID && !recorded.has(instance.status.providerID)) this.unrecordedLaunches.set(owner, instance);
     }
+  }
+
+  watch(enqueue: (key: string) => void): Array<() => void> {
+    const forNodeClaim = (c: NodeClaim) => enqueue(c.metadata.name!);
+    const forNode = (node: V1Node) => {
+      const providerID = node.spec?.providerID;
+      const owner = providerID ? this.state.nodeClaimByProviderID(providerID) : undefined;
+      if (owner) enqueue(owner.metadata.name!);
+    };
+    for (const nodeClaim of this.state.nodeClaims.list()) forNodeClaim(nodeClaim);
+    return [this.state.nodeClaims.on({ onAdd: forNodeClaim, onUpdate: forNodeClaim }), this.state.nodes.on({ onAdd: forNode, onUpdate: forNode })];
   }
 
   async reconcile(name: string): Promise<ReconcileResult | void> {
