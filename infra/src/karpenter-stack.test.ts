@@ -137,6 +137,7 @@ describe('node access', () => {
     const existing = Object.entries(stack.json.data.kubernetes_config_map_v1!);
     expect(existing).toHaveLength(1);
     expect(existing[0]![1].metadata).toEqual({ name: 'aws-auth', namespace: 'kube-system' });
+    expect(stack.address('kubernetes_config_map_v1_data')).toBe('kubernetes_config_map_v1_data.karpenter_node_role_aws_auth');
     const awsAuth = stack.resource('kubernetes_config_map_v1_data');
     expect(awsAuth).toMatchObject({ metadata: { name: 'aws-auth', namespace: 'kube-system' }, force: true, field_manager: 'karpenter-ts-infra' });
     const mapRoles = (awsAuth.data as Record<string, string>).mapRoles!;

@@ -10,6 +10,13 @@ import type { NodeAccess as NodeAccessConfig } from './config.js';
 /** The field manager that owns `mapRoles` after the merge; other keys of aws-auth are left alone. */
 export const AWS_AUTH_FIELD_MANAGER = 'karpenter-ts-infra';
 
+/**
+ * Stable Terraform address of the aws-auth entry. Destroying it removes the whole `mapRoles` key
+ * (the provider applies empty data as the field's owner), so before `cdktf destroy` users take it
+ * out of the state: `terraform state rm kubernetes_config_map_v1_data.<this>` (see the README).
+ */
+export const AWS_AUTH_LOGICAL_ID = 'karpenter_node_role_aws_auth';
+
 export interface NodeAccessProps {
   access: NodeAccessConfig;
   clusterName: string;
@@ -42,6 +49,7 @@ export class NodeAccess extends Construct {
       force: true,
       fieldManager: AWS_AUTH_FIELD_MANAGER,
     });
+    this.grant.overrideLogicalId(AWS_AUTH_LOGICAL_ID);
   }
 }
 
