@@ -47,41 +47,32 @@ export function describeAwsError(error: unknown): string {
   return `${action ?? 'AWS call'} failed: ${code}: ${message}`;
 }
 
-/** What an error concerns, so every message names the object a person has to look at. */
-export type ErrorSubject = { readonly kind: 'EC2NodeClass' | 'NodeClaim' | 'NodePool'; readonly name: string };
+/** The object an error concerns, so every message names what a person has to look at. */
+export type ErrorSubject = `${'EC2NodeClass' | 'NodeClaim' | 'NodePool'} ${string}`;
 
-/** An error about one object, with the underlying AWS failure described and kept as `cause`. */
-export class AwsProviderError extends Error {
-  constructor(
-    readonly subject: ErrorSubject,
-    what: string,
-    cause?: unknown,
-  ) {
-    super(`${subject.kind} ${subject.name}: ${what}${cause === undefined ? '' : `: ${describeAwsError(cause)}`}`, { cause });
-    this.name = 'AwsProviderError';
-  }
+/**
+ * `EC2NodeClass default: resolving subnets: ec2:DescribeSubnets was denied (UnauthorizedOperation): grant …`
+ */
+export function subjectMessage(subject: ErrorSubject, what: string, cause?: unknown): string {
+  if (cause === undefined) return `${subject}: ${what}`;
+  const detail = isAwsError(cause) ? describeAwsError(cause) : cause instanceof Error ? cause.message : String(cause);
+  return `${subject}: ${what}: ${detail}`;
 }
 
-/** The EC2NodeClass is not resolved (no subnets, security groups, AMIs or instance profile yet). */
-export class NodeClassNotReadyError extends AwsProviderError {
-  constructor(nodeClassName: string, reason: string) {
-    super({ kind: 'EC2NodeClass', name: nodeClassName }, `not ready: ${reason}`);
-    this.name = 'NodeClassNotReadyError';
-  }
+/** True for errors thrown by an AWS SDK client (they carry the IAM action the middleware tagged). */
+export function isAwsError(error: unknown): boolean {
+  return error instanceof Error && (error as ActionTaggedError).awsAction !== undefined;
 }
 
-/** No offering of the NodeClaim's instance types could be launched; the caller may retry later. */
-export class InsufficientCapacityError extends AwsProviderError {
-  constructor(nodeClaimName: string, detail: string) {
-    super({ kind: 'NodeClaim', name: nodeClaimName }, `insufficient capacity: ${detail}`);
-    this.name = 'InsufficientCapacityError';
-  }
+/** True when the error is an authorization failure (so retrying will not help). */
+export function isAuthError(error: unknown): boolean {
+  return AUTH_ERROR_CODES.has(awsErrorCode(error) ?? '');
 }
 
-/** The instance behind a NodeClaim does not exist (or is already terminated). Deleting it is then done. */
-export class NodeClaimNotFoundError extends AwsProviderError {
-  constructor(nodeClaimName: string, detail: string) {
-    super({ kind: 'NodeClaim', name: nodeClaimName }, `instance not found: ${detail}`);
-    this.name = 'NodeClaimNotFoundError';
+/** An AWS failure re-thrown with the object it concerns in the message; the SDK error is the cause. */
+export class AwsCallError extends Error {
+  constructor(subject: ErrorSubject, what: string, cause: unknown) {
+    super(subjectMessage(subject, what, cause), { cause });
+    this.name = 'AwsCallError';
   }
 }

@@ -111,3 +111,14 @@ async function describeImages(ec2: EC2Client, Filters: Filter[], Owners?: string
   return images;
 }
 
+
+/**
+ * The AMI family of an EC2NodeClass: `amiFamily`, else the alias's family. Families the
+ * provider cannot bootstrap are rejected with the fix.
+ */
+export function nodeClassAmiFamily(spec: { readonly amiFamily?: string; readonly amiSelectorTerms: readonly AmiSelectorTerm[] }): AmiFamily {
+  const alias = spec.amiSelectorTerms.find((t) => t.alias)?.alias;
+  const family = spec.amiFamily ?? (alias ? aliasFamily(alias) : undefined);
+  if (family === 'AL2023' || family === 'Bottlerocket' || family === 'Custom') return family;
+  throw new Error(`amiFamily ${family ?? '(unset)'} is not supported by karpenter-ts: use AL2023 (alias al2023@latest), Bottlerocket, or Custom with your own userData`);
+}

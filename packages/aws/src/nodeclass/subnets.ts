@@ -1,4 +1,4 @@
-import { paginateDescribeSubnets, type EC2Client, type Subnet } from '@aws-sdk/client-ec2';
+import { paginateDescribeSubnets, type EC2Client, type Filter, type Subnet } from '@aws-sdk/client-ec2';
 import { filtersForTerm, type SelectorTerm } from './selector-terms.js';
 
 /** A subnet an EC2NodeClass selected, as written to its status. */
@@ -14,12 +14,13 @@ export interface ResolvedSubnet {
 export async function resolveSubnets(ec2: EC2Client, terms: readonly SelectorTerm[]): Promise<ResolvedSubnet[]> {
   const byId = new Map<string, ResolvedSubnet>();
   for (const term of terms) {
-    const Filters = filtersForTerm(term, 'subnet-id');
-    for await (const page of paginateDescribeSubnets({ client: ec2 }, { Filters })) {
-      for (const subnet of page.Subnets ?? []) byId.set(subnet.SubnetId!, toResolved(subnet));
-    }
+    for (const subnet of await describeSubnets(ec2, filtersForTerm(term, 'subnet-id'))) byId.set(subnet.id, subnet);
   }
-  return [...byId.values()].sort((a, b) => b.availableIpAddressCount - a.availableIpAddressCount || a.id.localeCompare(b.id));
+  return mostFreeFirst([...byId.values()]);
+}
+
+function mostFreeFirst(subnets: ResolvedSubnet[]): ResolvedSubnet[] {
+  return subnets.sort((a, b) => b.availableIpAddressCount - a.availableIpAddressCount || a.id.localeCompare(b.id));
 }
 
 /** Per zone, the subnet with the most free addresses among those not excluded (e.g. recently out of addresses). */
@@ -42,3 +43,15 @@ function toResolved(subnet: Subnet): ResolvedSubnet {
   };
 }
 
+
+/** The given subnets with their current free-address counts (one call), most free first. */
+export async function describeSubnetsById(ec2: EC2Client, subnetIds: readonly string[]): Promise<ResolvedSubnet[]> {
+  if (subnetIds.length === 0) return [];
+  return mostFreeFirst(await describeSubnets(ec2, [{ Name: 'subnet-id', Values: [...subnetIds] }]));
+}
+
+async function describeSubnets(ec2: EC2Client, Filters: Filter[]): Promise<ResolvedSubnet[]> {
+  const subnets: ResolvedSubnet[] = [];
+  for await (const page of paginateDescribeSubnets({ client: ec2 }, { Filters })) subnets.push(...(page.Subnets ?? []).map(toResolved));
+  return subnets;
+}
