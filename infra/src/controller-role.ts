@@ -37,18 +37,16 @@ export class ControllerRole extends Construct {
     });
 
     const documents = controllerPolicies(props.policyScope);
-    this.policies = {} as Record<PolicyConcern, IamPolicy>;
-    this.ready = [];
-    for (const concern of POLICY_CONCERNS) {
-      this.policies[concern] = new IamPolicy(this, `policy-${concern}`, {
+    const policy = (concern: PolicyConcern) =>
+      new IamPolicy(this, `policy-${concern}`, {
         name: props.policyNames[concern],
         description: `karpenter-ts controller: ${concern}`,
         policy: JSON.stringify(documents[concern]),
       });
-      this.ready.push(
-        new IamRolePolicyAttachment(this, `attachment-${concern}`, { role: this.role.name, policyArn: this.policies[concern].arn }),
-      );
-    }
+    this.policies = Object.fromEntries(POLICY_CONCERNS.map((concern) => [concern, policy(concern)])) as Record<PolicyConcern, IamPolicy>;
+    this.ready = POLICY_CONCERNS.map(
+      (concern) => new IamRolePolicyAttachment(this, `attachment-${concern}`, { role: this.role.name, policyArn: this.policies[concern].arn }),
+    );
 
     if (props.identity.mode === 'podIdentity') {
       this.ready.push(
@@ -64,11 +62,12 @@ export class ControllerRole extends Construct {
     }
   }
 
+  /** The trust policy of the chosen identity mode; creates the OIDC provider when asked to. */
   private trustPolicy(props: ControllerRoleProps): PolicyDocument {
     const { identity, serviceAccount } = props;
     if (identity.mode === 'podIdentity') return podIdentityTrustPolicy(props.policyScope.clusterName, serviceAccount);
     if ('oidcProviderArn' in identity) {
-      const issuer = identity.oidcProviderArn.slice(identity.oidcProviderArn.indexOf(':oidc-provider/') + ':oidc-provider/'.length);
+      const issuer = identity.oidcProviderArn.split(':oidc-provider/')[1]!;
       return irsaTrustPolicy(identity.oidcProviderArn, issuer, serviceAccount);
     }
     const provider = new IamOpenidConnectProvider(this, 'oidc-provider', {
