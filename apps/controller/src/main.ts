@@ -1,0 +1,88 @@
+// Entry point of the controller: `npm run controller` from a checkout, or the container's command.
+import 'reflect-metadata';
+import { readFileSync } from 'node:fs';
+import { hostname } from 'node:os';
+import { AwsCloudProvider, createAwsClients } from '@karpenter-ts/aws';
+import { KubeClient, systemClock } from '@karpenter-ts/kube';
+import { openLedger } from './ledger/index.js';
+import { createOperator, type RunningOperator } from './operator/create-operator.js';
+import { createLogger } from './operator/logger.js';
+import { loadSettings, SettingsError } from './settings/settings.js';
+
+const serviceAccountCA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
+
+async function main(): Promise<void> {
+  let settings;
+  try {
+    settings = loadSettings(process.env, hostname());
+  } catch (err) {
+    if (!(err instanceof SettingsError)) throw err;
+    process.stderr.write(`karpenter: ${err.message}\n`);
+    process.exit(2);
+  }
+  const logger = createLogger(settings.logLevel);
+  const kube = KubeClient.fromEnvironment();
+  const version = await kube.request<{ major: string; minor: string }>('GET', '/version');
+  const kubernetesVersion = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
+  const cluster = kube.config.getCurrentCluster()!;
+  const clusterCABundle = cluster.caData ?? readIfExists(cluster.caFile) ?? readIfExists(serviceAccountCA) ?? '';
+
+  const ledger = await openLedger({ databaseUrl: settings.databaseUrl, sqlitePath: settings.ledgerPath });
+  // The provider reads EC2NodeClasses through the operator's cache, which exists once the operator does.
+  let running: RunningOperator | undefined;
+  const cloudProvider = new AwsCloudProvider(createAwsClients({ region: settings.awsRegion, endpoint: process.env.AWS_ENDPOINT_URL }), {
+    region: settings.awsRegion,
+    clusterName: settings.clusterName,
+    clusterEndpoint: settings.clusterEndpoint ?? cluster.server,
+    clusterCABundle,
+    kubernetesVersion,
+    ssmParameterPrefix: process.env.AWS_SSM_PARAMETER_PREFIX,
+    vmMemoryOverheadPercent: settings.vmMemoryOverheadPercent,
+    nodeClass: async (name) => running?.operator.state.ec2NodeClasses.get(name),
+    logger,
+  });
+  running = await createOperator({
+    settings,
+    clock: systemClock,
+    logger,
+    kube,
+    cloudProvider,
+    nodeClassResolver: { reconcile: (nc) => cloudProvider.reconcileNodeClass(nc), finalize: (nc) => cloudProvider.finalizeNodeClass(nc) },
+    ledger,
+  });
+  const { app, operator } = running;
+
+  let stopping = false;
+  const stop = async (reason: string, code: number) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ reason }, 'shutting down');
+    const deadline = setTimeout(() => process.exit(code || 1), 20_000).unref();
+    await operator.stop().catch((err) => logger.error({ err: String(err) }, 'unclean shutdown'));
+    await app.close();
+    kube.close();
+    clearTimeout(deadline);
+    logger.flush();
+    process.exit(code);
+  };
+  process.on('SIGTERM', () => void stop('SIGTERM', 0));
+  process.on('SIGINT', () => void stop('SIGINT', 0));
+  // Losing the lease means another replica may be acting: stop at once and let the restart campaign again.
+  operator.onLeadershipLost(() => void stop('lost leader election', 1));
+  const ports = await operator.start();
+  logger.info({ ...ports, cluster: settings.clusterName, region: settings.awsRegion, kubernetesVersion }, 'karpenter started');
+}
+
+function readIfExists(path: string | undefined): string | undefined {
+  if (!path) return undefined;
+  try {
+    return readFileSync(path).toString('base64');
+  } catch {
+    return undefined;
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`karpenter: ${err instanceof Error ? err.stack ?? err.message : String(err)}\n`);
+  process.exit(1);
+});
