@@ -4,7 +4,20 @@ export type * from './scheduling-input.js';
 export type * from './scheduling-result.js';
 export { schedule, lowerBoundPricePerHour } from './scheduler.js';
 export { parseQuantity, formatQuantity, QuantityError } from './quantity.js';
+export { podRequests } from './resources.js';
+export { Requirement, Requirements, RequirementError } from './requirements.js';
+export { toleratesTaint, untoleratedTaint, formatTaint } from './taints.js';
+export { FieldError } from './field-error.js';
 export type { ConsolidationInput, ConsolidationDecision, ConsolidationCandidate } from './consolidation.js';
-export { evaluateConsolidation, rankConsolidationCandidates } from './consolidation.js';
+export {
+  evaluateConsolidation,
+  rankConsolidationCandidates,
+  evictionCost,
+  nodePrice,
+  minSpotToSpotInstanceTypes,
+} from './consolidation.js';
 export type { DisruptionReason, BudgetQuery } from './budgets.js';
-export { allowedDisruptions } from './budgets.js';
+export { allowedDisruptions, isBudgetActive, budgetNodes } from './budgets.js';
+export type { CronSchedule } from './cron.js';
+export { parseCron, cronMatches, CronError } from './cron.js';
+export { parseDuration, DurationError } from './duration.js';

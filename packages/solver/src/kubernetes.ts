@@ -156,6 +156,8 @@ export interface PodSpec {
 export interface Pod {
   readonly metadata?: ObjectMeta;
   readonly spec?: PodSpec;
+  /** `Succeeded` and `Failed` pods hold no resources. */
+  readonly status?: { readonly phase?: string };
 }
 
 export interface Node {

@@ -132,6 +132,8 @@ export function compileNodePool(
     types.push({ type, requirements: typeReqs, available, overhead, capacity, offerings, price: Math.min(...offerings.map((o) => o.price)) });
   }
 
+  // Cheapest first: filtering keeps the order, so claims rarely need sorting later.
+  types.sort((a, b) => a.price - b.price || (a.type.name < b.type.name ? -1 : 1));
   let limits: Record<string, number>;
   try {
     limits = parseResourceList(pool.spec?.limits, 'spec.limits');

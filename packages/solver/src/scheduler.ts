@@ -165,6 +165,7 @@ interface PlannedClaim extends TopologyTarget {
   types: readonly TypeOption[];
   requests: Float64Array;
   maxAvailable: Float64Array;
+  cheapest: TypeOption;
   /** What the cheapest remaining instance type still has free. */
   slack: Float64Array;
   reserved: Float64Array;
@@ -677,9 +678,8 @@ class Scheduler {
     const total = new Float64Array(requests.length);
     for (let r = 0; r < requests.length; r++) total[r] = claim.requests[r] + requests[r];
     const allowed = changed ? offeringFilter(narrowed) : undefined;
-    const types = claim.types.filter(
-      (t) => fits(total, t.available) && (!allowed || (narrowed.intersects(t.requirements) === undefined && t.offerings.some(allowed))),
-    );
+    const keep = (t: TypeOption) => fits(total, t.available) && (!allowed || (narrowed.intersects(t.requirements) === undefined && t.offerings.some(allowed)));
+    const types = claim.types.every(keep) ? claim.types : claim.types.filter(keep);
     if (types.length === 0 || !this.meetsMinValues(narrowed, types)) return changed ? 'temporary' : 'permanent';
     claim.requirements = narrowed;
     claim.requests = total;
@@ -715,13 +715,17 @@ class Scheduler {
 
   /** Narrows a claim's instance types and gives back the limit headroom it no longer needs. */
   private setTypes(claim: PlannedClaim, types: readonly TypeOption[]): void {
+    if (types === claim.types) {
+      for (let r = 0; r < claim.slack.length; r++) claim.slack[r] = claim.cheapest.available[r] - claim.requests[r];
+      return;
+    }
     claim.types = types;
     const max = new Float64Array(claim.maxAvailable.length).fill(-Infinity);
     for (const t of types) for (let r = 0; r < max.length; r++) if (t.available[r] > max[r]) max[r] = t.available[r];
     claim.maxAvailable = max;
-    let cheapest = types[0];
-    for (const t of types) if (t.price < cheapest.price) cheapest = t;
-    claim.slack = cheapest.available.map((value, r) => value - claim.requests[r]);
+    claim.cheapest = types[0];
+    for (const t of types) if (t.price < claim.cheapest.price) claim.cheapest = t;
+    claim.slack = claim.cheapest.available.map((value, r) => value - claim.requests[r]);
     const { pool } = claim;
     for (const position of pool.limited) {
       let reserve = 0;
@@ -786,6 +790,7 @@ class Scheduler {
       hostname,
       requirements,
       types: [],
+      cheapest: withinLimits[0],
       requests: Float64Array.from(requests),
       maxAvailable: new Float64Array(requests.length),
       slack: new Float64Array(requests.length),
@@ -874,9 +879,11 @@ class Scheduler {
     const requirements = [...claim.requirements.values()].filter((r) => r.key !== Labels.hostname);
     const narrowed = new Requirements(requirements);
     const allowed = offeringFilter(narrowed);
-    const priced = claim.types
-      .map((option) => ({ option, price: cheapestPrice(option, allowed) }))
-      .sort((a, b) => a.price - b.price || (a.option.type.name < b.option.type.name ? -1 : 1));
+    const priced = claim.types.map((option) => ({ option, price: cheapestPrice(option, allowed) }));
+    // Types come cheapest first for the pool; the claim's zones or capacity types can reorder them.
+    if (priced.some((p, i) => i > 0 && p.price < priced[i - 1].price)) {
+      priced.sort((a, b) => a.price - b.price || (a.option.type.name < b.option.type.name ? -1 : 1));
+    }
     const chosen = this.truncate(priced, narrowed);
     const capacityTypes = new Set<CapacityType>();
     const zones = new Set<string>();
