@@ -65,6 +65,8 @@ const nodeClasses: Row[] = [
   ['ec2nodeclass-alias-with-owner', 'spec.amiSelectorTerms[0]', "'alias' must be the only field of its amiSelectorTerm"],
   ['ec2nodeclass-empty-ami-selector-term', 'spec.amiSelectorTerms[0]', 'each amiSelectorTerm needs at least one of'],
   ['ec2nodeclass-missing-ami-family', 'spec', "amiFamily is required when no amiSelectorTerm uses 'alias'"],
+  ['ec2nodeclass-ami-family-mismatches-alias', 'spec', 'amiFamily must match the alias family'],
+  ['ec2nodeclass-role-changed', 'spec.role', 'role is immutable', 'cel', 'update'],
   ['ec2nodeclass-empty-subnet-selector-term', 'spec.subnetSelectorTerms[0]', 'each subnetSelectorTerm needs at least one of'],
   ['ec2nodeclass-security-group-id-with-tags', 'spec.securityGroupSelectorTerms[0]', "'id' must be the only field of its securityGroupSelectorTerm"],
   ['ec2nodeclass-selector-tag-empty-value', 'spec.subnetSelectorTerms[0].tags', "empty tag keys or values aren't supported"],

@@ -149,3 +149,8 @@ export const customResourceDefinitions: readonly { fileName: string; crd: Custom
   { fileName: 'karpenter.sh_nodeclaims.yaml', crd: nodeClaimCrd },
   { fileName: 'karpenter.k8s.aws_ec2nodeclasses.yaml', crd: ec2NodeClassCrd },
 ];
+
+/** The CRD of each kind, by `kind`. */
+export const crdsByKind: Readonly<Record<string, CustomResourceDefinition>> = Object.fromEntries(
+  customResourceDefinitions.map(({ crd }) => [crd.spec.names.kind, crd]),
+);

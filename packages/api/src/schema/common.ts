@@ -93,11 +93,14 @@ export const Operator = StringEnum(['In', 'NotIn', 'Exists', 'DoesNotExist', 'Gt
 
 export const Condition = Type.Object(
   {
-    type: Type.String({ minLength: 1, maxLength: 316 }),
+    type: Type.String({
+      maxLength: 316,
+      pattern: '^([a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*/)?(([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9])$',
+    }),
     status: StringEnum(['True', 'False', 'Unknown'] as const),
     observedGeneration: Type.Optional(Type.Integer({ minimum: 0, format: 'int64' })),
     lastTransitionTime: Type.String({ format: 'date-time' }),
-    reason: Type.String({ minLength: 1, maxLength: 1024 }),
+    reason: Type.String({ minLength: 1, maxLength: 1024, pattern: '^[A-Za-z]([A-Za-z0-9_,:]*[A-Za-z0-9_])?$' }),
     message: Type.String({ maxLength: 32768 }),
   },
   { additionalProperties: false },

@@ -116,6 +116,18 @@ export const AMIFamily = StringEnum([
 ] as const);
 export type AMIFamily = Static<typeof AMIFamily>;
 
+/** The amiFamily each alias family implies (`al2023@latest` → AL2023). */
+export const amiFamilyOfAlias: Readonly<Record<(typeof aliasFamilies)[number], AMIFamily>> = {
+  al2: 'AL2',
+  al2023: 'AL2023',
+  bottlerocket: 'Bottlerocket',
+  windows2019: 'Windows2019',
+  windows2022: 'Windows2022',
+  windows2025: 'Windows2025',
+};
+/** The same, reversed, as a CEL map literal. */
+const aliasFamilyOfAmiFamily = `{${Object.entries(amiFamilyOfAlias).map(([alias, family]) => `'${family}': '${alias}'`).join(', ')}}`;
+
 export const VolumeType = StringEnum(['standard', 'io1', 'io2', 'gp2', 'sc1', 'st1', 'gp3'] as const);
 
 export const BlockDevice = Type.Object(
@@ -206,7 +218,7 @@ export const KubeletConfiguration = Type.Object(
     evictionHard: Type.Optional(EvictionThresholds('evictionHard')),
     evictionSoft: Type.Optional(EvictionThresholds('evictionSoft')),
     evictionSoftGracePeriod: Type.Optional(
-      StringMap(Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(s|m|h))+$' }), {
+      StringMap(Type.String({ pattern: '^([0-9]+(\\.[0-9]+)?(ns|us|ms|s|m|h))+$' }), {
         maxProperties: evictionSignals.length,
         ...celRules({
           rule: `self.all(x, x in ${quoted(evictionSignals)})`,
@@ -240,7 +252,13 @@ export const KubeletConfiguration = Type.Object(
 export type KubeletConfiguration = Static<typeof KubeletConfiguration>;
 
 /** Tag keys Karpenter writes to track what it owns; users may not set them. */
-export const restrictedTagKeys = ['eks:eks-cluster-name', 'karpenter.sh/nodepool', 'karpenter.sh/nodeclaim', 'karpenter.k8s.aws/ec2nodeclass'];
+export const restrictedTagKeys = [
+  'eks:eks-cluster-name',
+  'karpenter.sh/nodepool',
+  'karpenter.sh/nodeclaim',
+  'karpenter.sh/managed-by',
+  'karpenter.k8s.aws/ec2nodeclass',
+];
 
 export const EC2NodeClassSpec = Type.Object(
   {
@@ -257,7 +275,16 @@ export const EC2NodeClassSpec = Type.Object(
     securityGroupSelectorTerms: Type.Array(SecurityGroupSelectorTerm, { minItems: 1, maxItems: 30 }),
     capacityReservationSelectorTerms: Type.Optional(Type.Array(CapacityReservationSelectorTerm, { maxItems: 30 })),
     role: Type.Optional(
-      Type.String({ maxLength: 64, ...celRules({ rule: "self != ''", message: 'role may not be empty' }) }),
+      Type.String({
+        maxLength: 64,
+        ...celRules(
+          { rule: "self != ''", message: 'role may not be empty' },
+          {
+            rule: 'self == oldSelf',
+            message: 'role is immutable (instance profiles of running nodes depend on it): create a new EC2NodeClass to use another role',
+          },
+        ),
+      }),
     ),
     instanceProfile: Type.Optional(
       Type.String({ maxLength: 128, ...celRules({ rule: "self != ''", message: 'instanceProfile may not be empty' }) }),
@@ -269,7 +296,7 @@ export const EC2NodeClassSpec = Type.Object(
         ...celRules(
           { rule: "self.all(k, k != '')", message: 'tag keys may not be empty' },
           {
-            rule: `self.all(k, !(k in ${quoted(restrictedTagKeys)}) && !k.startsWith('kubernetes.io/cluster/'))`,
+            rule: `self.all(k, !(k in ${quoted(restrictedTagKeys)}) && !k.startsWith('kubernetes.io/cluster'))`,
             message: `tags may not use the keys Karpenter sets to track ownership: ${restrictedTagKeys.join(', ')}, kubernetes.io/cluster/*`,
           },
         ),
@@ -301,6 +328,10 @@ export const EC2NodeClassSpec = Type.Object(
       {
         rule: '(has(oldSelf.role) && has(self.role)) || (has(oldSelf.instanceProfile) && has(self.instanceProfile))',
         message: "switching between 'role' and 'instanceProfile' is not supported: create a new EC2NodeClass instead",
+      },
+      {
+        rule: `!has(self.amiFamily) || self.amiFamily == 'Custom' || self.amiSelectorTerms.all(x, !has(x.alias) || x.alias.find('^[^@]+') == ${aliasFamilyOfAmiFamily}[self.amiFamily])`,
+        message: "amiFamily must match the alias family (e.g. AL2023 with al2023@latest) or be Custom; or leave amiFamily out",
       },
       {
         rule: 'self.amiSelectorTerms.exists(x, has(x.alias)) || has(self.amiFamily)',

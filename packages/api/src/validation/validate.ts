@@ -1,4 +1,4 @@
-import { ec2NodeClassCrd, nodeClaimCrd, nodePoolCrd, type CustomResourceDefinition } from '../crd/definitions.js';
+import { crdsByKind } from '../crd/definitions.js';
 import { applySchemaDefaults } from '../defaults.js';
 import type { EC2NodeClass } from '../schema/ec2nodeclass.js';
 import type { NodeClaim } from '../schema/nodeclaim.js';
@@ -6,12 +6,6 @@ import type { NodePool } from '../schema/nodepool.js';
 import { evaluateRules } from './cel.js';
 import { ValidationError, type ValidationProblem } from './problem.js';
 import { validateSchema } from './schema-validator.js';
-
-const crdsByKind: Record<string, CustomResourceDefinition> = {
-  NodePool: nodePoolCrd,
-  NodeClaim: nodeClaimCrd,
-  EC2NodeClass: ec2NodeClassCrd,
-};
 
 export interface ValidateOptions {
   /** The stored object, when validating an update: enables the immutability / transition rules. */
