@@ -1,20 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { AWS_ACTIONS, AWS_IMPLIED_ACTIONS, TagKeys } from '@karpenter-ts/aws';
 import { POLICY_CONCERNS } from '../names.js';
-import { controllerPolicies, EC2_DESCRIBE_ACTIONS, type PolicyScope } from './controller-policies.js';
+import { controllerPolicies, EC2_DESCRIBE_ACTIONS, TAG_KEYS, type PolicyScope } from './controller-policies.js';
 import { asList, policySize, type PolicyStatement } from './policy-document.js';
 
-// Every AWS action packages/aws calls. TODO(issue 8): replace with the list exported by
-// @karpenter-ts/aws once it lands, so the policy cannot drift from the code.
-const CONTROLLER_ACTIONS = [
-  'ec2:CreateFleet', 'ec2:RunInstances', 'ec2:CreateLaunchTemplate', 'ec2:DeleteLaunchTemplate', 'ec2:CreateTags',
-  'ec2:TerminateInstances', 'ec2:DescribeAvailabilityZones', 'ec2:DescribeImages', 'ec2:DescribeInstances',
-  'ec2:DescribeInstanceTypeOfferings', 'ec2:DescribeInstanceTypes', 'ec2:DescribeLaunchTemplates',
-  'ec2:DescribeSecurityGroups', 'ec2:DescribeSpotPriceHistory', 'ec2:DescribeSubnets',
-  'iam:PassRole', 'iam:CreateInstanceProfile', 'iam:TagInstanceProfile', 'iam:AddRoleToInstanceProfile',
-  'iam:RemoveRoleFromInstanceProfile', 'iam:DeleteInstanceProfile', 'iam:GetInstanceProfile',
-  'ssm:GetParameter', 'pricing:GetProducts', 'eks:DescribeCluster',
-  'sqs:GetQueueUrl', 'sqs:ReceiveMessage', 'sqs:DeleteMessage',
-];
+// Every AWS action the controller calls: packages/aws's list, the permissions IAM checks as part
+// of those calls, and eks:DescribeCluster, which the reference grants for discovering the endpoint.
+const CONTROLLER_ACTIONS = [...AWS_ACTIONS, ...Object.keys(AWS_IMPLIED_ACTIONS), 'eks:DescribeCluster'];
 
 const scope: PolicyScope = {
   partition: 'aws',
@@ -40,6 +32,14 @@ describe('controller policies', () => {
 
   it.each(CONTROLLER_ACTIONS)('allow %s, which the controller calls', (action) => {
     expect(allows(action).length).toBeGreaterThan(0);
+  });
+
+  it('scope by the tag keys packages/aws writes', () => {
+    const { cluster, region, ...keys } = TAG_KEYS;
+    const { cluster: awsCluster, ...awsKeys } = TagKeys;
+    expect(keys).toEqual(awsKeys);
+    expect(cluster('demo')).toBe(awsCluster('demo'));
+    expect(region).toBe('topology.kubernetes.io/region');
   });
 
   it('name every action exactly (no action wildcards)', () => {

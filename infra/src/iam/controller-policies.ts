@@ -77,9 +77,9 @@ function resourceTags({ clusterName }: PolicyScope, ownerKey: string): Condition
   };
 }
 
-/** Launching, tagging and terminating instances (tagged with their NodePool). */
+/** Launching, tagging and terminating instances (they carry their NodePool's tag). */
 function nodeLifecyclePolicy(scope: PolicyScope): PolicyDocument {
-  const launched = ['fleet/*', 'instance/*', 'volume/*', 'network-interface/*', 'spot-instances-request/*'].map((r) => ec2Arn(scope, r));
+  const launched = ['fleet/*', 'instance/*', 'volume/*', 'spot-instances-request/*'].map((r) => ec2Arn(scope, r));
   const instances = ec2Arn(scope, 'instance/*');
   return policyDocument(
     {
@@ -91,13 +91,6 @@ function nodeLifecyclePolicy(scope: PolicyScope): PolicyDocument {
       Effect: 'Allow',
       Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
       Resource: [ec2Arn(scope, 'image/*', ''), ec2Arn(scope, 'snapshot/*', ''), ec2Arn(scope, 'subnet/*', '*'), ec2Arn(scope, 'security-group/*', '*')],
-    },
-    {
-      Sid: 'LaunchFromClusterLaunchTemplates',
-      Effect: 'Allow',
-      Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
-      Resource: ec2Arn(scope, 'launch-template/*'),
-      Condition: resourceTags(scope, TAG_KEYS.nodeClass),
     },
     {
       Sid: 'LaunchClusterTaggedInstances',
@@ -135,9 +128,13 @@ function nodeLifecyclePolicy(scope: PolicyScope): PolicyDocument {
   );
 }
 
-/** Creating and deleting the cluster's launch templates (tagged with their EC2NodeClass). */
+/**
+ * The cluster's launch templates, and what a launch takes from them: they and the network
+ * interfaces they create carry their EC2NodeClass's tag (templates are shared by NodePools).
+ */
 function launchTemplatesPolicy(scope: PolicyScope): PolicyDocument {
   const launchTemplates = ec2Arn(scope, 'launch-template/*');
+  const networkInterfaces = ec2Arn(scope, 'network-interface/*');
   return policyDocument(
     {
       Sid: 'CreateClusterLaunchTemplates',
@@ -159,6 +156,27 @@ function launchTemplatesPolicy(scope: PolicyScope): PolicyDocument {
       Action: 'ec2:DeleteLaunchTemplate',
       Resource: launchTemplates,
       Condition: resourceTags(scope, TAG_KEYS.nodeClass),
+    },
+    {
+      Sid: 'LaunchFromClusterLaunchTemplates',
+      Effect: 'Allow',
+      Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      Resource: launchTemplates,
+      Condition: resourceTags(scope, TAG_KEYS.nodeClass),
+    },
+    {
+      Sid: 'LaunchClusterTaggedNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:RunInstances', 'ec2:CreateFleet'],
+      Resource: networkInterfaces,
+      Condition: requestTags(scope, TAG_KEYS.nodeClass),
+    },
+    {
+      Sid: 'TagNetworkInterfacesOnLaunch',
+      Effect: 'Allow',
+      Action: 'ec2:CreateTags',
+      Resource: networkInterfaces,
+      Condition: requestTags(scope, TAG_KEYS.nodeClass, ['RunInstances', 'CreateFleet']),
     },
   );
 }
