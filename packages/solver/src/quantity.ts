@@ -36,7 +36,7 @@ export function parseQuantity(quantity: Quantity, resource: string): number {
   let exp10 = -fraction.length + (milli ? 3 : 0);
   let exp2 = 0;
   if (suffix in binarySuffixes) exp2 = binarySuffixes[suffix];
-  else if (suffix.startsWith('e') || suffix.startsWith('E')) exp10 += Number(suffix.slice(1));
+  else if (suffix.length > 1) exp10 += Number(suffix.slice(1)); // an exponent: e3, E-2
   else exp10 += decimalSuffixes[suffix];
   if (exp10 > 30) throw new QuantityError(`"${quantity}" is too large`);
   const fast = exactNumber(whole + fraction, exp10, exp2);

@@ -667,12 +667,24 @@ class Scheduler {
     const { compiled, requests } = group;
     if (!this.poolTolerated(variant, compiled, claim.pool)) return 'permanent';
     for (let r = 0; r < requests.length; r++) if (claim.requests[r] + requests[r] > claim.maxAvailable[r]) return 'permanent';
-    const alternative = variant.alternatives.find((a) => claim.requirements.compatible(a, claim.pool.knownKeys) === undefined);
-    if (!alternative) return 'permanent';
     if (compiled.hostPorts.some((p) => claim.ports.some((q) => hostPortsConflict(p, q)))) return 'permanent';
-    const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(claim.requirements, claim.hostname, key));
+    let outcome: 'placed' | 'permanent' | 'temporary' = 'permanent';
+    for (const alternative of variant.alternatives) {
+      if (claim.requirements.compatible(alternative, claim.pool.knownKeys) !== undefined) continue;
+      const result = this.tryClaimWith(entry, variant, claim, mayNarrow, alternative);
+      if (result === 'placed') return result;
+      if (result === 'temporary') outcome = result;
+    }
+    return outcome;
+  }
+
+  private tryClaimWith(entry: PodEntry, variant: PodVariant, claim: PlannedClaim, mayNarrow: boolean, alternative: Requirements): 'placed' | 'permanent' | 'temporary' {
+    const { group } = entry;
+    const { compiled, requests } = group;
+    const base = claim.requirements.narrowedBy(alternative);
+    const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(base, claim.hostname, key));
     if ('reason' in choice) return choice.permanent ? 'permanent' : 'temporary';
-    const narrowed = claim.requirements.narrowedBy(this.withDomains(alternative, choice.domains));
+    const narrowed = base.narrowedBy(this.withDomains(new Requirements(), choice.domains));
     const changed = narrowed !== claim.requirements;
     if (changed && !mayNarrow) return 'temporary';
     const total = new Float64Array(requests.length);
@@ -747,29 +759,29 @@ class Scheduler {
   }
 
   private claimFromPool(entry: PodEntry, variant: PodVariant, pool: NodePoolTemplate): PlannedClaim | string {
-    const { group } = entry;
-    const { compiled, requests } = group;
+    const { compiled } = entry.group;
     const taint = this.tolerates(variant, compiled, pool.taints);
     if (taint) return `taint ${formatTaint(taint)} not tolerated`;
-    let reason = '';
-    let requirements: Requirements | undefined;
-    const hostname = `${pool.name}-${this.claimCounter + 1}`;
-    const poolRequirements = pool.requirements.with(Requirement.in(Labels.hostname, [hostname]));
-    for (const alternative of variant.alternatives) {
-      const incompatible = poolRequirements.compatible(alternative, pool.knownKeys);
-      if (incompatible === undefined) {
-        requirements = poolRequirements.intersect(alternative);
-        break;
-      }
-      reason ||= incompatible;
-    }
-    if (!requirements) return reason;
     const daemonPort = pool.daemonPorts.find(({ port }) => compiled.hostPorts.some((p) => hostPortsConflict(p, port)));
     if (daemonPort) return `host port ${formatHostPort(daemonPort.port)} is taken by DaemonSet ${daemonPort.daemon}`;
-    const base = requirements;
+    const hostname = `${pool.name}-${this.claimCounter + 1}`;
+    const poolRequirements = pool.requirements.with(Requirement.in(Labels.hostname, [hostname]));
+    let reason: string | undefined;
+    for (const alternative of variant.alternatives) {
+      const incompatible = poolRequirements.compatible(alternative, pool.knownKeys);
+      const result = incompatible ?? this.claimFromAlternative(entry, variant, pool, hostname, poolRequirements.intersect(alternative));
+      if (typeof result !== 'string') return result;
+      reason ??= result;
+    }
+    return reason ?? 'no node selector term';
+  }
+
+  private claimFromAlternative(entry: PodEntry, variant: PodVariant, pool: NodePoolTemplate, hostname: string, base: Requirements): PlannedClaim | string {
+    const { group } = entry;
+    const { compiled, requests } = group;
     const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(base, hostname, key));
     if ('reason' in choice) return choice.reason;
-    requirements = base.narrowedBy(this.withDomains(new Requirements(), choice.domains));
+    const requirements = base.narrowedBy(this.withDomains(new Requirements(), choice.domains));
 
     const compatible = this.typesFor(pool, requirements);
     if (compatible.length === 0) return this.explainNoType(pool, requirements);
