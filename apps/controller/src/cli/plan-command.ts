@@ -49,7 +49,7 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CliIo): Pr
           podCount: result.podCount,
           summary: result.summary,
         });
-        io.stderr.write(`recorded as run ${id} in ${describeLedgerLocation(location)} (karpenter-ts report ${id})\n`);
+        io.stderr.write(`recorded as run ${id} in ${describeLedgerLocation(location)} (karpenter-ts report ${id}${options.db ? ` --db ${options.db}` : ''})\n`);
       } finally {
         await ledger.close();
       }
