@@ -6,11 +6,13 @@
  */
 import { Kind, Type, TypeRegistry, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox';
 
-/** One CEL rule as the API server reads it; `message` must tell the user what to fix. */
+/**
+ * One CEL rule as the API server reads it; `message` must tell the user what to fix. Rules
+ * that mention `oldSelf` are transition rules: they only run on update.
+ */
 export interface CelRule {
   readonly rule: string;
   readonly message: string;
-  /** Rules that compare with the stored object (`oldSelf`) only run on update. */
   readonly reason?: 'FieldValueInvalid' | 'FieldValueForbidden' | 'FieldValueRequired' | 'FieldValueDuplicate';
   readonly fieldPath?: string;
 }
