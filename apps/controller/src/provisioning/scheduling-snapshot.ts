@@ -18,9 +18,9 @@ export function isNominationTarget(nodeClaim: NodeClaim | undefined, now: number
 
 /**
  * Builds the solver's input from the cluster state: the pending pods not already nominated to
- * a NodeClaim coming up, the nodes with their pods, in-flight NodeClaims with the pods
- * nominated to them, the ready NodePools and their instance types, DaemonSets and the zones of
- * bound volumes.
+ * a live NodeClaim, the nodes with their pods (bound and nominated), in-flight NodeClaims with
+ * the pods nominated to them, the ready NodePools and their instance types, DaemonSets and the
+ * zones of bound volumes.
  */
 export function schedulingSnapshot(
   state: ClusterState,
@@ -36,21 +36,29 @@ export function schedulingSnapshot(
     if (!nodeName || pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
     podsByNode.set(nodeName, [...(podsByNode.get(nodeName) ?? []), pod]);
   }
-  const deletingNodeClaims = new Set(state.nodeClaims.list((c) => !!c.metadata.deletionTimestamp).map((c) => c.status?.nodeName));
+  // Pods nominated to a live NodeClaim stay reserved there (on its Node once registered) until
+  // kube-scheduler binds them, so a later round does not provision for them again.
+  const reserved = new Set<string>();
+  const inFlight: InFlightNodeClaim[] = [];
+  const deletingNodes = new Set<string>();
+  for (const nodeClaim of state.nodeClaims.list()) {
+    const nodeName = nodeClaim.status?.nodeName;
+    if (nodeClaim.metadata.deletionTimestamp) {
+      if (nodeName) deletingNodes.add(nodeName);
+      continue;
+    }
+    const nominated = nominations.podsOf(nodeClaim.metadata.name!).map((uid) => podsByUid.get(uid)).filter((p): p is V1Pod => !!p && !p.spec?.nodeName);
+    for (const pod of nominated) reserved.add(pod.metadata!.uid!);
+    if (nodeName) podsByNode.set(nodeName, [...(podsByNode.get(nodeName) ?? []), ...nominated]);
+    else inFlight.push({ nodeClaim: nodeClaim as InFlightNodeClaim['nodeClaim'], pods: nominated as InFlightNodeClaim['pods'] });
+  }
   const nodes: ClusterNode[] = state.nodes.list().map((node) => ({
     node: node as ClusterNode['node'],
     pods: (podsByNode.get(node.metadata!.name!) ?? []) as ClusterNode['pods'],
-    markedForDeletion: !!node.metadata?.deletionTimestamp || deletingNodeClaims.has(node.metadata?.name) || !!node.spec?.unschedulable,
+    markedForDeletion: !!node.metadata?.deletionTimestamp || deletingNodes.has(node.metadata!.name!),
   }));
-  const inFlight: InFlightNodeClaim[] = state.nodeClaims
-    .list((c) => !c.metadata.deletionTimestamp && !c.status?.nodeName)
-    .map((nodeClaim) => ({
-      nodeClaim: nodeClaim as InFlightNodeClaim['nodeClaim'],
-      pods: nominations.podsOf(nodeClaim.metadata.name!).map((uid) => podsByUid.get(uid)).filter((p): p is V1Pod => !!p) as InFlightNodeClaim['pods'],
-    }));
-  const nominated = new Set(inFlight.flatMap((c) => (c.pods ?? []).map((p) => p.metadata?.uid)));
   return {
-    pods: pending.filter((p) => !nominated.has(p.metadata?.uid)) as SchedulingInput['pods'],
+    pods: pending.filter((p) => !reserved.has(p.metadata!.uid!)) as SchedulingInput['pods'],
     nodes,
     nodeClaims: inFlight,
     nodePools: nodePools as SchedulingInput['nodePools'],

@@ -1,11 +1,12 @@
 import { DescribeInstancesCommand, type EC2Client, type Instance } from '@aws-sdk/client-ec2';
 import type { NodeClaim } from '@karpenter-ts/api';
 import { KarpenterResources, ResourceClient, Resources, sleep, type KubeClient, type Resource } from '@karpenter-ts/kube';
-import type { V1Node, V1Pod } from '@kubernetes/client-node';
+import type { CoreV1Event, V1Node, V1Pod } from '@kubernetes/client-node';
 
 /**
  * Plays the parts of the cluster that do not run here:
- * - kube-scheduler: marks every unbound pod of the namespace PodScheduled=False/Unschedulable;
+ * - kube-scheduler: marks every unbound pod of the namespace PodScheduled=False/Unschedulable,
+ *   and binds a pod nominated to a NodeClaim (its `Nominated` event) once that Node is initialized;
  * - kubelet: registers a Ready Node (providerID `aws:///<zone>/<instance-id>`, the unregistered
  *   taint, capacity from its NodeClaim) for each running instance of the cluster in moto;
  * - the cloud node-lifecycle controller: deletes the Node of a terminated instance.
@@ -16,11 +17,13 @@ export class KubeletAndScheduler {
   private readonly nodeClaims: ResourceClient<NodeClaim>;
   private readonly abort = new AbortController();
   private loop: Promise<void> | undefined;
-  /** Instances whose kubelet never comes up (to test registration paths). */
-  readonly silentInstances = new Set<string>();
+  /** While false, no new Node registers (as if kubelets could not reach the API server). */
+  registering = true;
+
+  private readonly events: ResourceClient<CoreV1Event>;
 
   constructor(
-    kube: KubeClient,
+    private readonly kube: KubeClient,
     private readonly ec2: EC2Client,
     private readonly clusterName: string,
     private readonly namespace: string,
@@ -28,13 +31,14 @@ export class KubeletAndScheduler {
     this.pods = new ResourceClient(kube, Resources.pods, 'e2e-scheduler');
     this.nodes = new ResourceClient(kube, Resources.nodes, 'e2e-kubelet');
     this.nodeClaims = new ResourceClient(kube, KarpenterResources.nodeClaims as Resource<NodeClaim>);
+    this.events = new ResourceClient(kube, Resources.events);
   }
 
   start(intervalMs = 250): void {
     this.loop = (async () => {
       while (!this.abort.signal.aborted) {
         try {
-          await this.markUnschedulable();
+          await this.schedulePods();
           await this.syncNodes();
         } catch (err) {
           if (!this.abort.signal.aborted) process.stderr.write(`kubelet-and-scheduler: ${String(err)}\n`);
@@ -49,9 +53,12 @@ export class KubeletAndScheduler {
     await this.loop;
   }
 
-  async markUnschedulable(): Promise<void> {
+  async schedulePods(): Promise<void> {
     const { items } = await this.pods.list({ namespace: this.namespace });
-    const waiting = items.filter((p) => !p.spec?.nodeName && !p.status?.conditions?.some((c) => c.type === 'PodScheduled'));
+    const unbound = items.filter((p) => !p.spec?.nodeName && !p.metadata?.deletionTimestamp);
+    if (!unbound.length) return;
+    await this.bindNominated(unbound);
+    const waiting = unbound.filter((p) => !p.status?.conditions?.some((c) => c.type === 'PodScheduled'));
     await Promise.all(
       waiting.map((p) =>
         this.pods.patch(
@@ -63,6 +70,22 @@ export class KubeletAndScheduler {
         ),
       ),
     );
+  }
+
+  private async bindNominated(unbound: V1Pod[]): Promise<void> {
+    const { items: events } = await this.events.list({ namespace: this.namespace, fieldSelector: 'reason=Nominated' });
+    const target = new Map(events.map((e) => [e.involvedObject.name, e.message?.replace('Pod should schedule on: ', '') ?? '']));
+    const { items: claims } = await this.nodeClaims.list();
+    const { items: nodes } = await this.nodes.list();
+    const initialized = new Set(nodes.filter((n) => n.metadata?.labels?.['karpenter.sh/initialized'] === 'true').map((n) => n.metadata!.name!));
+    for (const pod of unbound) {
+      const [kind, name] = (target.get(pod.metadata!.name!) ?? '').split('/');
+      const nodeName = kind === 'nodeclaim' ? claims.find((c) => c.metadata.name === name)?.status?.nodeName : kind === 'node' ? name : undefined;
+      if (!nodeName || !initialized.has(nodeName)) continue;
+      await this.kube.request('POST', `/api/v1/namespaces/${this.namespace}/pods/${pod.metadata!.name}/binding`, {
+        body: { apiVersion: 'v1', kind: 'Binding', metadata: { name: pod.metadata!.name }, target: { apiVersion: 'v1', kind: 'Node', name: nodeName } },
+      });
+    }
   }
 
   async instances(): Promise<Instance[]> {
@@ -83,7 +106,7 @@ export class KubeletAndScheduler {
         if (node) await this.nodes.delete(node.metadata!.name!);
         continue;
       }
-      if (node || state !== 'running' || this.silentInstances.has(instance.InstanceId!)) continue;
+      if (node || state !== 'running' || !this.registering) continue;
       await this.register(instance, providerID, zone);
     }
   }
