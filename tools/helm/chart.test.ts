@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { KarpenterResources, Resources } from '@karpenter-ts/kube';
 import { afterAll, describe, expect, it } from 'vitest';
-import { parse } from 'yaml';
+import { isMap, parse, parseDocument, type Node } from 'yaml';
 import { controllerPermissions, resourceNameFor } from './controller-permissions.js';
 import { controllerChart, crdChart, crdSource, findHelm, findManifest, helm, helmMissing, render, templateArgs, type Manifest, type RenderOptions } from './helm.js';
 
@@ -72,6 +72,23 @@ describe.skipIf(!helmFound)('karpenter-ts chart', () => {
       if (name === 'service-monitor') expected.push('ServiceMonitor');
       expect(kinds).toEqual(expected.sort());
     });
+  });
+
+  it('documents every value in values.yaml', () => {
+    const doc = parseDocument(readFileSync(join(controllerChart, 'values.yaml'), 'utf8'));
+    const undocumented: string[] = [];
+    // A value is documented by a comment on its key or on an enclosing key (e.g. podSecurityContext).
+    const walk = (node: Node | null, path: string, documented: boolean) => {
+      if (!isMap(node)) return;
+      node.items.forEach((pair, i) => {
+        const key = pair.key as Node & { value: unknown };
+        const commented = documented || Boolean(key.commentBefore) || (i === 0 && Boolean(node.commentBefore ?? (node === doc.contents ? doc.commentBefore : undefined)));
+        if (isMap(pair.value) && pair.value.items.length > 0) walk(pair.value, `${path}${String(key.value)}.`, commented);
+        else if (!commented) undocumented.push(`${path}${String(key.value)}`);
+      });
+    };
+    walk(doc.contents, '', false);
+    expect(undocumented).toEqual([]);
   });
 
   it('runs two replicas, hardened, off the nodes it manages, spread across zones and hosts', async () => {
