@@ -15,8 +15,9 @@ export function formatPlan(plan: Plan, format: OutputFormat): string {
 const GiB = 2 ** 30;
 
 function cpu(millis: number | undefined): string {
+  // Cores, two decimals below 10 and one above, without trailing zeros: 0.25, 1.5, 382.9, 383.
   const value = (millis ?? 0) / 1000;
-  return Number.isInteger(value) ? String(value) : value.toFixed(value < 10 ? 2 : 1).replace(/0+$/, '');
+  return String(Number(value.toFixed(value < 10 ? 2 : 1)));
 }
 
 function memory(bytes: number | undefined): string {
