@@ -1,9 +1,6 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { config, synth } from '../test/synth.js';
+import { expressionOf, TerraformEvaluator } from '../test/terraform.js';
 import { NODE_ROLE_MAPPING } from './aws-auth.js';
 
 // The merge runs in Terraform at plan time, against the ConfigMap the cluster holds. This test
@@ -58,47 +55,26 @@ const EXISTING_ENTRIES = [
 ];
 const OURS = { rolearn: NODE_ROLE_ARN, ...NODE_ROLE_MAPPING };
 
-let workDir: string;
+let evaluator: TerraformEvaluator;
 
 beforeAll(() => {
-  if (spawnSync('terraform', ['version'], { stdio: 'ignore' }).status !== 0) {
-    throw new Error('terraform is not on PATH: install Terraform >= 1.5 (cdktf deploy needs it too) to run this test');
-  }
   const stack = synth(config({ nodeAccess: { mode: 'awsAuth' } }));
-  const template = (stack.resource('kubernetes_config_map_v1_data').data as Record<string, string>).mapRoles!;
-  expect(template).toMatch(/^\$\{.*\}$/s);
-  const expression = template
-    .slice(2, -1)
+  const expression = expressionOf((stack.resource('kubernetes_config_map_v1_data').data as Record<string, string>).mapRoles)
     .replace(/data\.kubernetes_config_map_v1\.[\w-]+\.data/g, 'var.existing_data')
     .replace(/aws_iam_role\.node-role_\w+\.arn/g, 'var.node_role_arn');
   expect(expression).not.toMatch(/data\.kubernetes|aws_iam_role/);
-  workDir = mkdtempSync(join(tmpdir(), 'aws-auth-merge-'));
-  writeFileSync(
-    join(workDir, 'main.tf'),
-    `variable "existing_data" {\n  type = map(string)\n}\nvariable "node_role_arn" {\n  type = string\n}\n` +
-      `output "map_roles" {\n  value = ${expression}\n}\noutput "entries" {\n  value = jsonencode(yamldecode(${expression}))\n}\n`,
+  evaluator = new TerraformEvaluator(
+    { existing_data: 'map(string)', node_role_arn: 'string' },
+    { map_roles: expression, entries: `jsonencode(yamldecode(${expression}))` },
   );
-  terraform(['init', '-input=false', '-backend=false']);
 });
 
-afterAll(() => {
-  if (workDir) rmSync(workDir, { recursive: true, force: true });
-});
-
-const env = { ...process.env, CHECKPOINT_DISABLE: '1', TF_IN_AUTOMATION: '1' };
-
-function terraform(args: string[]): string {
-  return execFileSync('terraform', args, { cwd: workDir, env, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
-}
+afterAll(() => evaluator?.dispose());
 
 /** Applies the merge to a ConfigMap's data; returns the new mapRoles text and its entries. */
 function merge(existingData: Record<string, string>): { mapRoles: string; entries: unknown[] } {
-  const vars = join(workDir, 'vars.tfvars.json');
-  writeFileSync(vars, JSON.stringify({ existing_data: existingData, node_role_arn: NODE_ROLE_ARN }));
-  rmSync(join(workDir, 'terraform.tfstate'), { force: true });
-  terraform(['apply', '-auto-approve', '-input=false', `-var-file=${vars}`]);
-  const outputs = JSON.parse(terraform(['output', '-json'])) as Record<string, { value: string }>;
-  return { mapRoles: outputs.map_roles!.value, entries: JSON.parse(outputs.entries!.value) };
+  const outputs = evaluator.evaluate({ existing_data: existingData, node_role_arn: NODE_ROLE_ARN });
+  return { mapRoles: outputs.map_roles as string, entries: JSON.parse(outputs.entries as string) };
 }
 
 describe('aws-auth mapRoles merge (evaluated by Terraform)', () => {

@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { Fn, TerraformLocal, type ITerraformDependable } from 'cdktf';
+import { Fn, Op, TerraformLocal, type ITerraformDependable } from 'cdktf';
+import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster/index.js';
 import { EksPodIdentityAssociation } from '@cdktf/provider-aws/lib/eks-pod-identity-association/index.js';
 import { IamOpenidConnectProvider } from '@cdktf/provider-aws/lib/iam-openid-connect-provider/index.js';
 import { IamPolicy } from '@cdktf/provider-aws/lib/iam-policy/index.js';
@@ -17,8 +18,7 @@ export interface ControllerRoleProps {
   identity: ControllerIdentity;
   serviceAccount: ServiceAccountRef;
   policyScope: PolicyScope;
-  /** The cluster's OIDC issuer URL (`https://…`), used when the OIDC provider is created here. */
-  oidcIssuerUrl: string;
+  cluster: DataAwsEksCluster;
 }
 
 /** The controller's IAM role, its managed policies and how its pods assume it. */
@@ -30,10 +30,26 @@ export class ControllerRole extends Construct {
 
   constructor(scope: Construct, id: string, props: ControllerRoleProps) {
     super(scope, id);
+    const issuerUrl = props.cluster.identity.get(0).oidc.get(0).issuer;
+    const identity = props.identity;
     this.role = new IamRole(this, 'role', {
       name: props.roleName,
       description: `karpenter-ts controller of EKS cluster ${props.policyScope.clusterName}`,
-      assumeRolePolicy: JSON.stringify(this.trustPolicy(props)),
+      assumeRolePolicy: JSON.stringify(this.trustPolicy(props, issuerUrl)),
+      lifecycle:
+        identity.mode === 'irsa' && 'oidcProviderArn' in identity
+          ? {
+              // A provider of another cluster gives a role no pod of this cluster can assume.
+              precondition: [
+                {
+                  condition: Op.eq(Fn.replace(issuerUrl, 'https://', ''), issuerOf(identity.oidcProviderArn)),
+                  errorMessage:
+                    `identity.oidcProviderArn is not the OIDC provider of cluster ${props.policyScope.clusterName}: give the provider ` +
+                    'of its issuer (aws eks describe-cluster --query cluster.identity.oidc.issuer) or set "createOidcProvider": true.',
+                },
+              ],
+            }
+          : undefined,
     });
 
     const documents = controllerPolicies(props.policyScope);
@@ -63,19 +79,23 @@ export class ControllerRole extends Construct {
   }
 
   /** The trust policy of the chosen identity mode; creates the OIDC provider when asked to. */
-  private trustPolicy(props: ControllerRoleProps): PolicyDocument {
+  private trustPolicy(props: ControllerRoleProps, issuerUrl: string): PolicyDocument {
     const { identity, serviceAccount } = props;
     if (identity.mode === 'podIdentity') return podIdentityTrustPolicy(props.policyScope.clusterName, serviceAccount);
     if ('oidcProviderArn' in identity) {
-      const issuer = identity.oidcProviderArn.split(':oidc-provider/')[1]!;
-      return irsaTrustPolicy(identity.oidcProviderArn, issuer, serviceAccount);
+      return irsaTrustPolicy(identity.oidcProviderArn, issuerOf(identity.oidcProviderArn), serviceAccount);
     }
     const provider = new IamOpenidConnectProvider(this, 'oidc-provider', {
-      url: props.oidcIssuerUrl,
+      url: issuerUrl,
       clientIdList: ['sts.amazonaws.com'],
     });
     // A local keeps the expression (which has quotes) out of the JSON string of the trust policy.
-    const issuer = new TerraformLocal(this, 'oidc-issuer', Fn.replace(props.oidcIssuerUrl, 'https://', ''));
+    const issuer = new TerraformLocal(this, 'oidc-issuer', Fn.replace(issuerUrl, 'https://', ''));
     return irsaTrustPolicy(provider.arn, issuer.asString, serviceAccount);
   }
+}
+
+/** `oidc.eks.<region>.amazonaws.com/id/<ID>` of an OIDC provider ARN. */
+function issuerOf(oidcProviderArn: string): string {
+  return oidcProviderArn.split(':oidc-provider/')[1]!;
 }

@@ -127,7 +127,7 @@ describe('controller role', () => {
 describe('node access', () => {
   it('is an EC2_LINUX access entry for the node role', () => {
     const node = Object.keys(irsa.json.resource.aws_iam_role!).find((id) => id.startsWith('node-role'))!;
-    expect(irsa.resource('aws_eks_access_entry')).toMatchObject({ cluster_name: 'demo', type: 'EC2_LINUX', principal_arn: `\${aws_iam_role.${node}.arn}` });
+    expect(irsa.resource('aws_eks_access_entry')).toMatchObject({ cluster_name: '${data.aws_eks_cluster.cluster.name}', type: 'EC2_LINUX', principal_arn: `\${aws_iam_role.${node}.arn}` });
     expect(irsa.json.resource.kubernetes_config_map_v1_data).toBeUndefined();
   });
 

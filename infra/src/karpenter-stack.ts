@@ -59,7 +59,7 @@ export class KarpenterStack extends TerraformStack {
       policyNames: names.policies,
       identity: config.identity,
       serviceAccount,
-      oidcIssuerUrl: cluster.identity.get(0).oidc.get(0).issuer,
+      cluster,
       policyScope: {
         partition: partition.partition,
         dnsSuffix: partition.dnsSuffix,
@@ -72,7 +72,7 @@ export class KarpenterStack extends TerraformStack {
     });
     const nodeAccess = new NodeAccess(this, 'node-access', {
       access: config.nodeAccess,
-      clusterName: config.clusterName,
+      cluster,
       nodeRole: nodeRole.role,
     });
     const interruption = new InterruptionQueue(this, 'interruption', {

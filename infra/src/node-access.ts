@@ -1,5 +1,6 @@
 import { Construct } from 'constructs';
-import { TerraformDataSource, type TerraformResource } from 'cdktf';
+import { Fn, Op, TerraformDataSource, type TerraformResource } from 'cdktf';
+import type { DataAwsEksCluster } from '@cdktf/provider-aws/lib/data-aws-eks-cluster/index.js';
 import { EksAccessEntry } from '@cdktf/provider-aws/lib/eks-access-entry/index.js';
 import type { IamRole } from '@cdktf/provider-aws/lib/iam-role/index.js';
 import { ConfigMapV1Data } from '@cdktf/provider-kubernetes/lib/config-map-v1-data/index.js';
@@ -19,7 +20,7 @@ export const AWS_AUTH_LOGICAL_ID = 'karpenter_node_role_aws_auth';
 
 export interface NodeAccessProps {
   access: NodeAccessConfig;
-  clusterName: string;
+  cluster: DataAwsEksCluster;
   nodeRole: IamRole;
 }
 
@@ -29,11 +30,23 @@ export class NodeAccess extends Construct {
 
   constructor(scope: Construct, id: string, props: NodeAccessProps) {
     super(scope, id);
+    // Fail the plan, naming the setting, when the cluster would ignore or refuse the grant.
+    const authenticationMode = props.cluster.accessConfig.get(0).authenticationMode;
     if (props.access.mode === 'accessEntry') {
       this.grant = new EksAccessEntry(this, 'access-entry', {
-        clusterName: props.clusterName,
+        clusterName: props.cluster.name,
         principalArn: props.nodeRole.arn,
         type: 'EC2_LINUX',
+        lifecycle: {
+          precondition: [
+            {
+              condition: Fn.contains(['API', 'API_AND_CONFIG_MAP'], authenticationMode),
+              errorMessage:
+                'nodeAccess.mode is "accessEntry" but the cluster\'s authentication mode is CONFIG_MAP: set nodeAccess.mode to "awsAuth", ' +
+                'or enable access entries (aws eks update-cluster-config --access-config authenticationMode=API_AND_CONFIG_MAP).',
+            },
+          ],
+        },
       });
       return;
     }
@@ -48,6 +61,15 @@ export class NodeAccess extends Construct {
       // their entries, so taking the field over is safe.
       force: true,
       fieldManager: AWS_AUTH_FIELD_MANAGER,
+      lifecycle: {
+        precondition: [
+          {
+            condition: Op.neq(authenticationMode, 'API'),
+            errorMessage:
+              'nodeAccess.mode is "awsAuth" but the cluster\'s authentication mode is API, which ignores aws-auth: set nodeAccess.mode to "accessEntry".',
+          },
+        ],
+      },
     });
     this.grant.overrideLogicalId(AWS_AUTH_LOGICAL_ID);
   }
