@@ -17,11 +17,11 @@ import { NodeRole } from './node-role.js';
 
 /**
  * Everything an existing EKS cluster needs for the controller: node role, controller role and
- * policies, node access, interruption queue and rules, and the Helm release of the chart.
+ * policies, node access, interruption queue and rules, and the Helm releases of the charts.
  *
  * ```ts
  * const app = new App();
- * new KarpenterStack(app, 'karpenter', parseInfraConfig(raw, 'karpenter-infra.json', { chartPath }));
+ * new KarpenterStack(app, 'karpenter', parseInfraConfig(raw, 'karpenter-infra.json', { chartPath, crdChartPath }));
  * app.synth();
  * ```
  */
