@@ -21,9 +21,13 @@ export interface RecordedFleet {
   readonly clientToken?: string;
 }
 
-/** An offering to fail: by instance type and zone, or by subnet (for InsufficientFreeAddressesInSubnet). */
+/**
+ * Offerings to fail with an error code: by subnet (for InsufficientFreeAddressesInSubnet), else
+ * by instance type and zone; fields left out match anything.
+ */
 export interface InjectedFault {
   readonly code: string;
+  readonly capacityType?: string;
   readonly instanceType?: string;
   readonly zone?: string;
   readonly subnetId?: string;
@@ -73,7 +77,11 @@ export class FleetFaultProxy {
       const kept: RecordedOverride[] = [];
       for (const override of fleet.overrides) {
         const fault = this.faults.find(
-          (f) => (f.subnetId ? f.subnetId === override.subnetId : f.instanceType === override.instanceType && (!f.zone || f.zone === override.zone)),
+          (f) =>
+            (!f.capacityType || f.capacityType === fleet.capacityType) &&
+            (!f.subnetId || f.subnetId === override.subnetId) &&
+            (!f.instanceType || f.instanceType === override.instanceType) &&
+            (!f.zone || f.zone === override.zone),
         );
         if (fault) errors.push({ override, code: fault.code, lifecycle: fleet.capacityType });
         else kept.push(override);
