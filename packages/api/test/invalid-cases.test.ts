@@ -2,7 +2,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { validate } from '../src/index.js';
+import { collectRules, customResourceDefinitions, validate } from '../src/index.js';
 import { invalidCases } from './invalid-cases.js';
 
 const read = (file: string): unknown => parse(readFileSync(file, 'utf8'));
@@ -29,6 +29,15 @@ describe('invalid manifests', () => {
       expect(problems.map((p) => p.rule)).toContain('blocked');
     }
     expect(/\bself\b/.test(real[0].rule), 'CEL rules mention self; schema keywords do not').toBe(c.source === 'cel');
+  });
+
+  it('exercise every CEL rule of the CRDs', () => {
+    const fired = new Set(
+      invalidCases.flatMap((c) => validate(read(c.file), c.oldFile ? { oldObject: read(c.oldFile) } : {}).map((p) => p.rule)),
+    );
+    const rules = customResourceDefinitions.flatMap(({ crd }) => collectRules(crd.spec.versions[0].schema.openAPIV3Schema));
+    const untested = rules.filter(({ rule }) => !fired.has(rule.rule)).map(({ path, rule }) => `${path}: ${rule.message}`);
+    expect(untested).toEqual([]);
   });
 
   it.each(invalidCases.filter((c) => c.oldFile).map((c) => [c.name, c] as const))('%s: the stored object is valid and the update is accepted on create', (_, c) => {

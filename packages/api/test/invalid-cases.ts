@@ -53,6 +53,15 @@ const nodePools: Row[] = [
   ['nodepool-static-with-weight', 'spec', "'weight' has no effect on a static NodePool"],
   ['nodepool-static-cpu-limit', 'spec', "a static NodePool (replicas set) supports only the 'nodes' limit"],
   ['nodepool-node-class-ref-group-changed', 'spec.template.spec.nodeClassRef', 'nodeClassRef.group is immutable', 'cel', 'update'],
+  ['nodepool-node-class-ref-kind-changed', 'spec.template.spec.nodeClassRef', 'nodeClassRef.kind is immutable', 'cel', 'update'],
+  ['nodepool-static-to-dynamic', 'spec', 'a NodePool cannot switch between static (replicas set) and dynamic', 'cel', 'update'],
+  ['nodepool-label-karpenter-sh-domain', 'spec.template.metadata.labels', 'label domain "karpenter.sh" is restricted'],
+  ['nodepool-label-hostname', 'spec.template.metadata.labels', 'label "kubernetes.io/hostname" is restricted'],
+  ['nodepool-label-aws-domain', 'spec.template.metadata.labels', 'label domain "karpenter.k8s.aws" is restricted'],
+  ['nodepool-requirement-kubernetes-io-domain', 'spec.template.spec.requirements[1].key', 'label domain "kubernetes.io" is restricted'],
+  ['nodepool-requirement-k8s-io-domain', 'spec.template.spec.requirements[1].key', 'label domain "k8s.io" is restricted'],
+  ['nodepool-budget-duration-seconds', 'spec.disruption.budgets[0].duration', 'duration must be hours and/or minutes'],
+  ['nodepool-weight-quoted', 'spec.weight', 'must be of type integer', 'schema'],
 ];
 
 const nodeClasses: Row[] = [
@@ -81,6 +90,17 @@ const nodeClasses: Row[] = [
   ['ec2nodeclass-hop-limit-over-64', 'spec.metadataOptions.httpPutResponseHopLimit', 'should be less than or equal to 64', 'schema'],
   ['ec2nodeclass-http-tokens-unknown', 'spec.metadataOptions.httpTokens', 'Unsupported value: "disabled"', 'schema'],
   ['ec2nodeclass-missing-subnet-selector-terms', 'spec.subnetSelectorTerms', 'Required value', 'schema'],
+  ['ec2nodeclass-ami-id-with-name', 'spec.amiSelectorTerms[0]', "'id' must be the only field of its amiSelectorTerm"],
+  ['ec2nodeclass-subnet-id-with-tags', 'spec.subnetSelectorTerms[0]', "'id' must be the only field of its subnetSelectorTerm"],
+  ['ec2nodeclass-subnet-id-malformed', 'spec.subnetSelectorTerms[0].id', "should match '^subnet-[0-9a-z]+$'", 'schema'],
+  ['ec2nodeclass-empty-security-group-selector-term', 'spec.securityGroupSelectorTerms[0]', 'each securityGroupSelectorTerm needs at least one of'],
+  ['ec2nodeclass-security-group-name-with-tags', 'spec.securityGroupSelectorTerms[0]', "'name' must be the only field of its securityGroupSelectorTerm"],
+  ['ec2nodeclass-capacity-reservation-id-with-owner', 'spec.capacityReservationSelectorTerms[0]', "'id' must be the only field of its capacityReservationSelectorTerm"],
+  ['ec2nodeclass-tag-empty-key', 'spec.tags', 'tag keys may not be empty'],
+  ['ec2nodeclass-eviction-grace-period-without-threshold', 'spec.kubelet', 'every evictionSoftGracePeriod key needs a threshold'],
+  ['ec2nodeclass-system-reserved-negative', 'spec.kubelet.systemReserved', 'systemReserved values cannot be negative quantities'],
+  ['ec2nodeclass-kube-reserved-negative', 'spec.kubelet.kubeReserved', 'kubeReserved values cannot be negative quantities'],
+  ['ec2nodeclass-eviction-hard-unknown-signal', 'spec.kubelet.evictionHard', 'evictionHard keys must be eviction signals'],
 ];
 
 const nodeClaims: Row[] = [
