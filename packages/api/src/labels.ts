@@ -29,6 +29,10 @@ export const Labels = {
   instanceEncryptionInTransitSupported: 'karpenter.k8s.aws/instance-encryption-in-transit-supported',
   instanceNetworkBandwidth: 'karpenter.k8s.aws/instance-network-bandwidth',
   instanceEbsBandwidth: 'karpenter.k8s.aws/instance-ebs-bandwidth',
+  instanceAcceleratorName: 'karpenter.k8s.aws/instance-accelerator-name',
+  instanceAcceleratorManufacturer: 'karpenter.k8s.aws/instance-accelerator-manufacturer',
+  instanceAcceleratorCount: 'karpenter.k8s.aws/instance-accelerator-count',
+  instanceCapabilityFlex: 'karpenter.k8s.aws/instance-capability-flex',
 } as const;
 
 /** Deprecated label keys and the stable keys they mean. */
@@ -74,6 +78,10 @@ export const WellKnownLabels: ReadonlySet<string> = new Set([
   Labels.instanceEncryptionInTransitSupported,
   Labels.instanceNetworkBandwidth,
   Labels.instanceEbsBandwidth,
+  Labels.instanceAcceleratorName,
+  Labels.instanceAcceleratorManufacturer,
+  Labels.instanceAcceleratorCount,
+  Labels.instanceCapabilityFlex,
 ]);
 
 export const Annotations = {

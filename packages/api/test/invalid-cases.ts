@@ -38,6 +38,7 @@ const nodePools: Row[] = [
   ['nodepool-label-kubernetes-io-domain', 'spec.template.metadata.labels', 'label domain "kubernetes.io" is restricted'],
   ['nodepool-label-k8s-io-domain', 'spec.template.metadata.labels', 'label domain "k8s.io" is restricted'],
   ['nodepool-label-nodepool', 'spec.template.metadata.labels', 'label "karpenter.sh/nodepool" is restricted'],
+  ['nodepool-label-key-malformed', 'spec.template.metadata.labels', 'label keys must be an optional DNS-subdomain prefix'],
   ['nodepool-budget-schedule-without-duration', 'spec.disruption.budgets[0]', "'schedule' and 'duration' go together"],
   ['nodepool-budget-nodes-not-count-or-percent', 'spec.disruption.budgets[0].nodes', 'nodes must be a node count such as "5" or a percentage'],
   ['nodepool-budget-schedule-not-cron', 'spec.disruption.budgets[0].schedule', 'schedule must be a cron expression with five fields'],

@@ -4,6 +4,7 @@ import {
   Conditions,
   Duration,
   DurationOrNever,
+  labelKeyPattern,
   labelValuePattern,
   ObjectMeta,
   ResourceList,
@@ -83,10 +84,18 @@ export const NodeClaimTemplateMetadata = Type.Object(
     labels: Type.Optional(
       StringMap(Type.String({ maxLength: 63, pattern: labelValuePattern }), {
         maxProperties: 100,
-        ...celRules(...restrictedLabelKeyRules('x').map(mapRule), {
-          rule: "self.all(x, x != 'karpenter.sh/nodepool')",
-          message: 'label "karpenter.sh/nodepool" is restricted: Karpenter sets it to the NodePool\'s name',
-        }),
+        ...celRules(
+          {
+            rule: `self.all(x, size(x) <= 316 && x.matches('${labelKeyPattern.replaceAll('\\', '\\\\')}'))`,
+            message:
+              'label keys must be an optional DNS-subdomain prefix and "/" followed by a name of at most 63 alphanumeric characters, "-", "_" or "." (e.g. team or example.com/team)',
+          },
+          ...restrictedLabelKeyRules('x').map(mapRule),
+          {
+            rule: "self.all(x, x != 'karpenter.sh/nodepool')",
+            message: 'label "karpenter.sh/nodepool" is restricted: Karpenter sets it to the NodePool\'s name',
+          },
+        ),
       }),
     ),
     annotations: Type.Optional(StringMap(Type.String())),
