@@ -25,8 +25,10 @@ describe('loadInfraConfig', () => {
   });
 
   it('falls back to the example configuration and this repository\'s chart', () => {
-    const { config, file } = loadInfraConfig({});
-    expect(file).toBe(join(infraDir, existsSync(join(infraDir, 'karpenter-infra.json')) ? 'karpenter-infra.json' : 'karpenter-infra.example.json'));
+    const { config, file, example } = loadInfraConfig({});
+    const ownConfig = existsSync(join(infraDir, 'karpenter-infra.json'));
+    expect(file).toBe(join(infraDir, ownConfig ? 'karpenter-infra.json' : 'karpenter-infra.example.json'));
+    expect(example).toBe(!ownConfig);
     expect(config.chart.path).toBe(join(repoRoot, 'apps/controller/chart'));
   });
 

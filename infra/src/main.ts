@@ -15,7 +15,7 @@ const chartDefaults = {
   crdChartPath: resolve(infraDir, '../apps/controller/chart/karpenter-ts-crd'),
 };
 
-export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): { config: InfraConfig; file: string } {
+export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): { config: InfraConfig; file: string; example: boolean } {
   const candidates = [env.KARPENTER_INFRA_CONFIG, resolve(infraDir, 'karpenter-infra.json')];
   const file = candidates.find((path): path is string => path !== undefined && existsSync(path));
   if (env.KARPENTER_INFRA_CONFIG !== undefined && file !== env.KARPENTER_INFRA_CONFIG) {
@@ -31,14 +31,12 @@ export function loadInfraConfig(env: NodeJS.ProcessEnv = process.env): { config:
   const config = parseInfraConfig(raw, source, chartDefaults);
   // Chart paths in the file are relative to the file.
   const chart = { ...config.chart, path: resolve(dirname(source), config.chart.path), crdPath: resolve(dirname(source), config.chart.crdPath) };
-  return { config: { ...config, chart }, file: source };
+  return { config: { ...config, chart }, file: source, example: file === undefined };
 }
 
 function main(): void {
-  const { config, file } = loadInfraConfig();
-  if (!file.endsWith('karpenter-infra.json') && process.env.KARPENTER_INFRA_CONFIG === undefined) {
-    process.stderr.write(`no karpenter-infra.json: synthesizing the example configuration ${file}\n`);
-  }
+  const { config, file, example } = loadInfraConfig();
+  if (example) process.stderr.write(`no karpenter-infra.json: synthesizing the example configuration ${file}\n`);
   const app = new App({ outdir: process.env.CDKTF_OUTDIR ?? resolve(infraDir, 'cdktf.out') });
   new KarpenterStack(app, STACK_NAME, config);
   app.synth();
