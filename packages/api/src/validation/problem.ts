@@ -12,7 +12,7 @@ export class ValidationError extends Error {
     readonly object: string,
     readonly problems: readonly ValidationProblem[],
   ) {
-    super(`${object} is invalid:\n${problems.map((p) => `  - ${p.path}: ${p.message}`).join('\n')}`);
+    super(`${object} is invalid:\n${problems.map((p) => `  - ${p.path || '(object)'}: ${p.message}`).join('\n')}`);
     this.name = 'ValidationError';
   }
 }

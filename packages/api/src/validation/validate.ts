@@ -1,5 +1,5 @@
 import { crdsByKind } from '../crd/definitions.js';
-import { applySchemaDefaults } from '../defaults.js';
+import { applySchemaDefaults, withDefaults } from '../defaults.js';
 import type { EC2NodeClass } from '../schema/ec2nodeclass.js';
 import type { NodeClaim } from '../schema/nodeclaim.js';
 import type { NodePool } from '../schema/nodepool.js';
@@ -75,6 +75,5 @@ export function assertValid<T extends Kinds>(object: unknown, options: ValidateO
     const { kind, metadata } = (object ?? {}) as { kind?: string; metadata?: { name?: string } };
     throw new ValidationError(`${kind ?? 'object'} "${metadata?.name ?? '<unnamed>'}"`, problems);
   }
-  const kind = (object as { kind: string }).kind;
-  return applySchemaDefaults(crdsByKind[kind].spec.versions[0].schema.openAPIV3Schema, object) as T;
+  return withDefaults(object as T);
 }
