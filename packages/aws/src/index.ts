@@ -1,12 +1,7 @@
 // Public API: filled in by this package's own issue.
 export {};
 // Catalog and instance-type math (shared by the bundled catalog and the live provider).
-export * from './catalog/bundled-catalog.js';
-export * from './catalog/build-instance-type.js';
-export * from './catalog/catalog-instance-types.js';
-export * from './catalog/instance-type-requirements.js';
-export * from './catalog/instance-type-resources.js';
-export * from './catalog/pricing.js';
+export * from './catalog/index.js';
 // The live EC2 CloudProvider.
 export * from './actions.js';
 export * from './clients.js';

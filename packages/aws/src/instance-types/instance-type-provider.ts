@@ -10,6 +10,7 @@ import { describeAwsError } from '../errors.js';
 import type { Logger } from '../logger.js';
 import { fetchOnDemandPrices, fetchSpotPrices } from '../pricing/live-prices.js';
 import type { UnavailableOfferings } from '../unavailable-offerings.js';
+import { canonicalJson } from '../canonical-json.js';
 
 export const CATALOG_REFRESH_INTERVAL_MS = 12 * 60 * 60_000;
 /** After a failed refresh with data in hand, try again this much later instead of on every call. */
@@ -29,6 +30,8 @@ interface LiveCatalog {
   readonly catalog: CatalogFile;
   readonly prices: PriceOverrides;
   readonly onDemandSource: 'pricing-api' | 'bundled';
+  /** Built instance types per EC2NodeClass settings, until the next refresh. */
+  readonly built: Map<string, InstanceType[]>;
 }
 
 /**
@@ -55,7 +58,13 @@ export class InstanceTypeProvider {
   async instanceTypes(settings: Omit<InstanceTypeOptions, 'region'> = {}): Promise<InstanceType[]> {
     const live = await this.current();
     const { unavailable } = this.options;
-    return catalogInstanceTypes({ ...settings, region: this.options.region, catalog: live.catalog, prices: live.prices }).map((type) =>
+    const key = canonicalJson(settings);
+    let built = live.built.get(key);
+    if (!built) {
+      built = catalogInstanceTypes({ ...settings, region: this.options.region, catalog: live.catalog, prices: live.prices });
+      live.built.set(key, built);
+    }
+    return built.map((type) =>
       type.offerings.some((o) => unavailable.isOfferingUnavailable(o.capacityType, type.name, o.zone))
         ? {
             ...type,
@@ -124,6 +133,7 @@ export class InstanceTypeProvider {
       catalog: { formatVersion: 1, generatedFrom: `DescribeInstanceTypes ${region}`, instanceTypes, regions: { [region]: regionData } },
       prices: { onDemand, spot },
       onDemandSource,
+      built: new Map(),
     };
     this.nextRefreshAt = clock() + CATALOG_REFRESH_INTERVAL_MS;
     logger.info({ region, instanceTypes: instanceTypes.length, onDemandSource }, 'instance types refreshed');

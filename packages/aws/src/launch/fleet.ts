@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { CreateFleetCommand, type CreateFleetCommandInput, type CreateFleetError, type EC2Client } from '@aws-sdk/client-ec2';
 import type { CapacityType } from '@karpenter-ts/api';
-import { canonicalJson } from './launch-templates.js';
+import { canonicalJson } from '../canonical-json.js';
 import { toAwsTags } from './tags.js';
 
 /** One override of a fleet request: an instance type in a zonal subnet, through a launch template. */

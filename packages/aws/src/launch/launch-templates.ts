@@ -8,6 +8,7 @@ import {
   type Filter,
   type RequestLaunchTemplateData,
 } from '@aws-sdk/client-ec2';
+import { canonicalJson } from '../canonical-json.js';
 import type { Clock } from '../clock.js';
 import { hasErrorCode } from '../errors.js';
 import { ownershipTags, TagKeys, toAwsTags } from './tags.js';
@@ -26,15 +27,6 @@ export function launchTemplateHash(clusterName: string, data: RequestLaunchTempl
 
 export function launchTemplateName(clusterName: string, data: RequestLaunchTemplateData): string {
   return `karpenter.k8s.aws/${launchTemplateHash(clusterName, data)}`;
-}
-
-/** JSON with object keys sorted, so equal content always serialises the same way. */
-export function canonicalJson(value: unknown): string {
-  return JSON.stringify(value, (_key, v: unknown) =>
-    v && typeof v === 'object' && !Array.isArray(v)
-      ? Object.fromEntries(Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
-      : v,
-  );
 }
 
 /**
