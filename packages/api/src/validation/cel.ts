@@ -7,9 +7,15 @@ import { fieldPath, indexPath, type ValidationProblem } from './problem.js';
  * Kubernetes regex extension's `find`. Every rule in the CRDs must evaluate here (a unit test
  * runs all of them), so offline validation and the API server agree.
  */
+const regexes = new Map<string, RegExp>();
+function find(text: string, pattern: string): string {
+  let regex = regexes.get(pattern);
+  if (!regex) regexes.set(pattern, (regex = new RegExp(pattern)));
+  return regex.exec(text)?.[0] ?? '';
+}
 const environment = new Environment({ unlistedVariablesAreDyn: true, homogeneousAggregateLiterals: false }).registerFunction(
   'string.find(string): string',
-  (text: string, pattern: string) => new RegExp(pattern).exec(text)?.[0] ?? '',
+  find,
 );
 
 type Program = ReturnType<typeof environment.parse>;

@@ -12,6 +12,13 @@ export interface SchemaProblem extends ValidationProblem {
 const dateTime = /^\d{4}-\d{2}-\d{2}[Tt ]\d{2}:\d{2}:\d{2}(\.\d+)?([Zz]|[+-]\d{2}:\d{2})$/;
 const quantity = 'a quantity such as 500m, 2, 4Gi or 100M';
 
+const patterns = new Map<string, RegExp>();
+function matches(pattern: string, text: string): boolean {
+  let regex = patterns.get(pattern);
+  if (!regex) patterns.set(pattern, (regex = new RegExp(pattern)));
+  return regex.test(text);
+}
+
 const typeOf = (value: unknown) =>
   value === null ? 'null' : Array.isArray(value) ? 'array' : Number.isInteger(value) ? 'integer' : typeof value;
 
@@ -55,7 +62,7 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
     if (typeof value === 'number') {
       if (!Number.isInteger(value)) add('type', `Invalid value: ${value}: must be an integer or ${quantity}`, true);
     } else if (typeof value === 'string') {
-      if (schema.pattern && !new RegExp(schema.pattern).test(value)) add('pattern', `Invalid value: "${value}": must be ${quantity}`, false);
+      if (schema.pattern && !matches(schema.pattern, value)) add('pattern', `Invalid value: "${value}": must be ${quantity}`, false);
     } else {
       add('type', `Invalid value: must be of type integer or string (${quantity}), got ${typeOf(value)}`, true);
     }
@@ -86,7 +93,7 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
       if (schema.minLength !== undefined && text.length < schema.minLength) {
         add('minLength', `Invalid value: "${text}": should be at least ${schema.minLength} chars long`, false);
       }
-      if (schema.pattern && !new RegExp(schema.pattern).test(text)) {
+      if (schema.pattern && !matches(schema.pattern, text)) {
         add('pattern', `Invalid value: "${text}": should match '${schema.pattern}'${hint}`, false);
       }
       if (schema.format === 'date-time' && !dateTime.test(text)) {
