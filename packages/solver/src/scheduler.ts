@@ -118,9 +118,11 @@ interface PodVariant {
   readonly alternatives: readonly Requirements[];
   readonly owned: readonly OwnedConstraint[];
   /** Claims and nodes this variant can never use again (they only fill up and narrow). */
-  readonly rejectedClaims: Flags;
+  /** Claims this variant may still use, in creation order (permanently rejected ones are dropped). */
+  readonly openClaims: number[];
+  /** How many claims have been added to `openClaims` so far. */
+  seenClaims: number;
   readonly rejectedTargets: Flags;
-  firstClaim: number;
   firstTarget: number;
   readonly toleratesPool: Map<NodePoolTemplate, boolean>;
 }
@@ -159,18 +161,32 @@ interface ExistingTarget extends TopologyTarget {
 }
 
 /** A NodeClaim being planned in this run. */
-interface PlannedClaim extends TopologyTarget {
-  readonly pool: NodePoolTemplate;
-  requirements: Requirements;
-  types: readonly TypeOption[];
-  requests: Float64Array;
-  maxAvailable: Float64Array;
+class PlannedClaim implements TopologyTarget {
+  types: readonly TypeOption[] = [];
   cheapest: TypeOption;
+  /** Largest available amount per resource over the remaining types: a quick "never fits" test. */
+  maxAvailable: Float64Array;
   /** What the cheapest remaining instance type still has free. */
   slack: Float64Array;
+  /** Limit headroom held back for this claim (the largest capacity of its types). */
   reserved: Float64Array;
-  readonly ports: HostPort[];
-  readonly pods: PodRef[];
+  readonly taints: readonly Taint[];
+
+  constructor(
+    readonly pool: NodePoolTemplate,
+    readonly hostname: string,
+    public requirements: Requirements,
+    public requests: Float64Array,
+    readonly ports: HostPort[],
+    readonly entries: PodEntry[],
+    first: TypeOption,
+  ) {
+    this.taints = pool.taints;
+    this.cheapest = first;
+    this.maxAvailable = new Float64Array(requests.length);
+    this.slack = new Float64Array(requests.length);
+    this.reserved = new Float64Array(requests.length);
+  }
 }
 
 const noKnownKeys: ReadonlySet<string> = new Set();
@@ -234,9 +250,14 @@ class Scheduler {
 
   private compilePods(): Map<Pod, CompiledPod> {
     const compiled = new Map<Pod, CompiledPod>();
+    // Replicas share their spec: parse each distinct (namespace, labels, spec) once.
+    const bySpec = new Map<string, CompiledPod>();
     for (const pod of this.input.pods) {
       try {
-        compiled.set(pod, compilePod(pod, this.input.volumeZones ?? {}));
+        const key = JSON.stringify([pod.metadata?.namespace, pod.metadata?.labels, pod.spec]);
+        let parsed = bySpec.get(key);
+        if (!parsed) bySpec.set(key, (parsed = compilePod(pod, this.input.volumeZones ?? {})));
+        compiled.set(pod, parsed);
       } catch (error) {
         this.problem(describePod(pod), error, 'spec');
         const message = error instanceof Error ? error.message : String(error);
@@ -432,9 +453,9 @@ class Scheduler {
       preferences,
       alternatives,
       owned,
-      rejectedClaims: new Flags(),
+      openClaims: [],
+      seenClaims: 0,
       rejectedTargets: new Flags(),
-      firstClaim: 0,
       firstTarget: 0,
       toleratesPool: new Map(),
     };
@@ -630,26 +651,28 @@ class Scheduler {
    * the first claim that takes it at all: fills the gaps of small nodes before growing any.
    */
   private placeOnClaims(entry: PodEntry, variant: PodVariant): boolean {
+    while (variant.seenClaims < this.claims.length) variant.openClaims.push(variant.seenClaims++);
+    return this.scanClaims(entry, variant, true) || this.scanClaims(entry, variant, false);
+  }
+
+  /** Tries the variant's open claims in order, dropping those it can never use; `withinSlack` skips claims that would have to grow. */
+  private scanClaims(entry: PodEntry, variant: PodVariant, withinSlack: boolean): boolean {
     const { requests } = entry.group;
-    for (let i = variant.firstClaim; i < this.claims.length; i++) {
-      if (variant.rejectedClaims.get(i) || !fits(requests, this.claims[i].slack)) continue;
-      const outcome = this.tryClaim(entry, variant, this.claims[i], false);
-      if (outcome === 'placed') return true;
-      if (outcome === 'permanent') variant.rejectedClaims.set(i);
+    const open = variant.openClaims;
+    let kept = 0;
+    let placed = false;
+    let i = 0;
+    for (; i < open.length && !placed; i++) {
+      const claim = this.claims[open[i]];
+      open[kept++] = open[i];
+      if (withinSlack && !fits(requests, claim.slack)) continue;
+      const outcome = this.tryClaim(entry, variant, claim, !withinSlack);
+      if (outcome === 'placed') placed = true;
+      else if (outcome === 'permanent') kept--;
     }
-    for (let i = variant.firstClaim; i < this.claims.length; i++) {
-      if (variant.rejectedClaims.get(i)) {
-        if (i === variant.firstClaim) variant.firstClaim++;
-        continue;
-      }
-      const outcome = this.tryClaim(entry, variant, this.claims[i], true);
-      if (outcome === 'placed') return true;
-      if (outcome === 'permanent') {
-        variant.rejectedClaims.set(i);
-        if (i === variant.firstClaim) variant.firstClaim++;
-      }
-    }
-    return false;
+    for (; i < open.length; i++) open[kept++] = open[i];
+    open.length = kept;
+    return placed;
   }
 
   private poolTolerated(variant: PodVariant, compiled: CompiledPod, pool: NodePoolTemplate): boolean {
@@ -697,7 +720,7 @@ class Scheduler {
     claim.requests = total;
     this.setTypes(claim, types);
     claim.ports.push(...compiled.hostPorts);
-    claim.pods.push(entry.ref);
+    claim.entries.push(entry);
     this.record(group, claim);
     return 'placed';
   }
@@ -797,22 +820,8 @@ class Scheduler {
     if (!this.meetsMinValues(requirements, withinLimits)) return `fewer instance types than minValues require fit the pod (${this.minValuesText(requirements)})`;
 
     this.claimCounter++;
-    const claim: PlannedClaim = {
-      pool,
-      hostname,
-      requirements,
-      types: [],
-      cheapest: withinLimits[0],
-      requests: Float64Array.from(requests),
-      maxAvailable: new Float64Array(requests.length),
-      slack: new Float64Array(requests.length),
-      reserved: new Float64Array(requests.length),
-      ports: [...pool.daemonPorts.map((d) => d.port), ...compiled.hostPorts],
-      pods: [entry.ref],
-      get taints() {
-        return pool.taints;
-      },
-    };
+    const ports = [...pool.daemonPorts.map((d) => d.port), ...compiled.hostPorts];
+    const claim = new PlannedClaim(pool, hostname, requirements, Float64Array.from(requests), ports, [entry], withinLimits[0]);
     pool.remainingNodes -= 1;
     this.setTypes(claim, withinLimits);
     this.claims.push(claim);
@@ -891,11 +900,11 @@ class Scheduler {
     const requirements = [...claim.requirements.values()].filter((r) => r.key !== Labels.hostname);
     const narrowed = new Requirements(requirements);
     const allowed = offeringFilter(narrowed);
-    const priced = claim.types.map((option) => ({ option, price: cheapestPrice(option, allowed) }));
-    // Types come cheapest first for the pool; the claim's zones or capacity types can reorder them.
-    if (priced.some((p, i) => i > 0 && p.price < priced[i - 1].price)) {
-      priced.sort((a, b) => a.price - b.price || (a.option.type.name < b.option.type.name ? -1 : 1));
-    }
+    // Types come cheapest first for the pool; only narrowed zones or capacity types can reorder them.
+    const samePrices = [Labels.zone, Labels.capacityType].every((key) => narrowed.get(key) === claim.pool.requirements.get(key));
+    const minValues = requirements.some((r) => r.minValues !== undefined);
+    const priced = (samePrices && !minValues ? claim.types.slice(0, this.maxInstanceTypes) : claim.types).map((option) => ({ option, price: samePrices ? option.price : cheapestPrice(option, allowed) }));
+    if (!samePrices) priced.sort((a, b) => a.price - b.price || (a.option.type.name < b.option.type.name ? -1 : 1));
     const chosen = this.truncate(priced, narrowed);
     const capacityTypes = new Set<CapacityType>();
     const zones = new Set<string>();
@@ -926,7 +935,7 @@ class Scheduler {
       labels: { ...claim.pool.labels, ...narrowed.labels() },
       taints: claim.pool.taints,
       startupTaints: claim.pool.startupTaints,
-      pods: claim.pods,
+      pods: claim.entries.map((e) => e.ref),
       price: instanceTypes[0]?.price ?? 0,
     };
   }
