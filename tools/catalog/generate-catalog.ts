@@ -5,7 +5,7 @@ import { join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import type { InstanceTypeInfo } from '@aws-sdk/client-ec2';
-import type { CatalogFile, CatalogRegion } from '@karpenter-ts/aws';
+import type { CatalogFile, CatalogRegion } from '@karpenter-ts/aws/catalog';
 import { pruneInstanceType } from './prune-instance-type.js';
 
 const repoRoot = fileURLToPath(new URL('../..', import.meta.url));

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { parsePriceOverrides, type PriceOverrides } from '@karpenter-ts/aws';
+import { parsePriceOverrides, type PriceOverrides } from '@karpenter-ts/aws/catalog';
 import { describeLedgerLocation, openLedger } from '../ledger/index.js';
 import { sortManifests } from '../manifests/cluster-manifests.js';
 import { readManifests } from '../manifests/read-manifests.js';

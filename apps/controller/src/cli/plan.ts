@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { InstanceType } from '@karpenter-ts/api';
-import { catalogInstanceTypes, type PriceOverrides } from '@karpenter-ts/aws';
+import { catalogInstanceTypes, type PriceOverrides } from '@karpenter-ts/aws/catalog';
 import {
   formatQuantity,
   lowerBoundPricePerHour,
