@@ -2,7 +2,7 @@
 import 'reflect-metadata';
 import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { AwsCloudProvider, createAwsClients } from '@karpenter-ts/aws';
+import { AwsCloudProvider, createAwsClients, type AwsClientOptions } from '@karpenter-ts/aws';
 import { KubeClient, systemClock } from '@karpenter-ts/kube';
 import { openLedger } from './ledger/index.js';
 import { createOperator, type RunningOperator } from './operator/create-operator.js';
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
   const ledger = await openLedger({ databaseUrl: settings.databaseUrl, sqlitePath: settings.ledgerPath });
   // The provider reads EC2NodeClasses through the operator's cache, which exists once the operator does.
   let running: RunningOperator | undefined;
-  const cloudProvider = new AwsCloudProvider(createAwsClients({ region: settings.awsRegion, endpoint: process.env.AWS_ENDPOINT_URL }), {
+  const cloudProvider = new AwsCloudProvider(createAwsClients({ region: settings.awsRegion, ...awsEndpoints(process.env) }), {
     region: settings.awsRegion,
     clusterName: settings.clusterName,
     clusterEndpoint: settings.clusterEndpoint ?? cluster.server,
@@ -71,6 +71,13 @@ async function main(): Promise<void> {
   operator.onLeadershipLost(() => void stop('lost leader election', 1));
   const ports = await operator.start();
   logger.info({ ...ports, cluster: settings.clusterName, region: settings.awsRegion, kubernetesVersion }, 'karpenter started');
+}
+
+/** AWS_ENDPOINT_URL and the per-service AWS_ENDPOINT_URL_<SERVICE> (as the AWS SDKs read them), for VPC endpoints or local peers. */
+function awsEndpoints(env: NodeJS.ProcessEnv): Pick<AwsClientOptions, 'endpoint' | 'endpoints'> {
+  const services = ['ec2', 'iam', 'ssm', 'sqs', 'pricing'] as const;
+  const endpoints = Object.fromEntries(services.map((s) => [s, env[`AWS_ENDPOINT_URL_${s.toUpperCase()}`]]).filter(([, url]) => url));
+  return { endpoint: env.AWS_ENDPOINT_URL || undefined, endpoints };
 }
 
 function readIfExists(path: string | undefined): string | undefined {
