@@ -128,3 +128,11 @@ metadata: { name: web }
     expect(() => sortManifests(parseManifests(deployment('web', -1), 'd.yaml'))).toThrow(/d.yaml, document 1 \(Deployment shop\/web\): spec.replicas: -1 is not a non-negative integer/);
   });
 });
+
+describe('JSON input', () => {
+  it('reads kubectl get -o json output and reports malformed JSON with its position', () => {
+    const list = JSON.stringify({ apiVersion: 'v1', kind: 'List', items: [{ apiVersion: 'v1', kind: 'Pod', metadata: { name: 'a', namespace: 'n' } }] });
+    expect(parseManifests(list, 'pods.json').map((d) => d.source.name)).toEqual(['n/a']);
+    expect(() => parseManifests('{"kind": "Pod", "metadata": {', 'bad.json')).toThrow(/^bad.json, document 1: malformed YAML at line 1/);
+  });
+});
