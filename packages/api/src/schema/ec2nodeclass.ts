@@ -113,7 +113,9 @@ export const AMIFamily = StringEnum([
   'Windows2019',
   'Windows2022',
   'Windows2025',
-] as const);
+] as const, {
+  description: 'How to bootstrap the nodes (user data format and default volumes); implied by an alias, required otherwise.',
+});
 export type AMIFamily = Static<typeof AMIFamily>;
 
 /** The amiFamily each alias family implies (`al2023@latest` → AL2023). */
@@ -176,6 +178,7 @@ export const MetadataOptions = Type.Object(
   },
   {
     additionalProperties: false,
+    description: 'Instance metadata service (IMDS) settings; the default requires IMDSv2 tokens and a hop limit of 1, so pods cannot reach the node role.',
     default: { httpEndpoint: 'enabled', httpProtocolIPv6: 'disabled', httpPutResponseHopLimit: 1, httpTokens: 'required' },
   },
 );
@@ -233,6 +236,7 @@ export const KubeletConfiguration = Type.Object(
   },
   {
     additionalProperties: false,
+    description: 'Kubelet settings of the nodes (max pods, reserved resources, eviction thresholds, image GC, cluster DNS).',
     ...celRules(
       {
         rule: '!has(self.imageGCHighThresholdPercent) || !has(self.imageGCLowThresholdPercent) || self.imageGCHighThresholdPercent > self.imageGCLowThresholdPercent',
@@ -266,17 +270,32 @@ export const EC2NodeClassSpec = Type.Object(
     amiSelectorTerms: Type.Array(AMISelectorTerm, {
       minItems: 1,
       maxItems: 30,
+      description: 'Which AMIs to use: an alias (e.g. al2023@latest) alone, or terms by tags, name/owner, id or SSM parameter; the newest match wins.',
       ...celRules({
         rule: '!self.exists(x, has(x.alias)) || size(self) == 1',
         message: "an amiSelectorTerm with 'alias' must be the only amiSelectorTerm",
       }),
     }),
-    subnetSelectorTerms: Type.Array(SubnetSelectorTerm, { minItems: 1, maxItems: 30 }),
-    securityGroupSelectorTerms: Type.Array(SecurityGroupSelectorTerm, { minItems: 1, maxItems: 30 }),
-    capacityReservationSelectorTerms: Type.Optional(Type.Array(CapacityReservationSelectorTerm, { maxItems: 30 })),
+    subnetSelectorTerms: Type.Array(SubnetSelectorTerm, {
+      minItems: 1,
+      maxItems: 30,
+      description: 'Subnets to launch into, by tags (e.g. karpenter.sh/discovery: my-cluster) or id; the terms are ORed.',
+    }),
+    securityGroupSelectorTerms: Type.Array(SecurityGroupSelectorTerm, {
+      minItems: 1,
+      maxItems: 30,
+      description: 'Security groups for the nodes, by tags, id or name; the terms are ORed.',
+    }),
+    capacityReservationSelectorTerms: Type.Optional(
+      Type.Array(CapacityReservationSelectorTerm, {
+        maxItems: 30,
+        description: 'On-demand capacity reservations the nodes may use, by tags or id.',
+      }),
+    ),
     role: Type.Optional(
       Type.String({
         maxLength: 64,
+        description: 'The IAM role of the nodes; Karpenter creates and manages an instance profile for it. Exclusive with instanceProfile.',
         ...celRules(
           { rule: "self != ''", message: 'role may not be empty' },
           {
@@ -287,12 +306,19 @@ export const EC2NodeClassSpec = Type.Object(
       }),
     ),
     instanceProfile: Type.Optional(
-      Type.String({ maxLength: 128, ...celRules({ rule: "self != ''", message: 'instanceProfile may not be empty' }) }),
+      Type.String({
+        maxLength: 128,
+        description: 'An existing instance profile for the nodes, managed by you. Exclusive with role.',
+        ...celRules({ rule: "self != ''", message: 'instanceProfile may not be empty' }),
+      }),
     ),
-    userData: Type.Optional(Type.String()),
+    userData: Type.Optional(
+      Type.String({ description: 'Extra user data in the AMI family\'s format; Karpenter merges its bootstrap configuration into it.' }),
+    ),
     tags: Type.Optional(
       StringMap(Type.String(), {
         maxProperties: 50,
+        description: 'Tags for the instances, volumes and launch templates Karpenter creates.',
         ...celRules(
           { rule: "self.all(k, k != '')", message: 'tag keys may not be empty' },
           {
@@ -306,17 +332,22 @@ export const EC2NodeClassSpec = Type.Object(
     blockDeviceMappings: Type.Optional(
       Type.Array(BlockDeviceMapping, {
         maxItems: 50,
+        description: 'The EBS volumes of the nodes; when omitted, a root volume chosen by the AMI family (e.g. 20Gi encrypted gp3).',
         ...celRules({
           rule: 'self.filter(x, has(x.rootVolume) && x.rootVolume).size() <= 1',
           message: 'at most one blockDeviceMapping may set rootVolume: true',
         }),
       }),
     ),
-    instanceStorePolicy: Type.Optional(StringEnum(['RAID0'] as const)),
-    detailedMonitoring: Type.Optional(Type.Boolean()),
-    associatePublicIPAddress: Type.Optional(Type.Boolean()),
+    instanceStorePolicy: Type.Optional(
+      StringEnum(['RAID0'] as const, { description: 'RAID0: stripe the local NVMe disks and use them for images and pods.' }),
+    ),
+    detailedMonitoring: Type.Optional(Type.Boolean({ description: 'Enable EC2 detailed (1-minute) monitoring.' })),
+    associatePublicIPAddress: Type.Optional(
+      Type.Boolean({ description: 'Give the nodes public IPv4 addresses; by default the subnet decides.' }),
+    ),
     metadataOptions: MetadataOptions,
-    context: Type.Optional(Type.String()),
+    context: Type.Optional(Type.String({ description: 'The CreateFleet Context field (reserved by EC2).' })),
   },
   {
     additionalProperties: false,

@@ -3,17 +3,37 @@ import { celRules, Conditions, Duration, DurationOrNever, ObjectMeta, ResourceLi
 import { NodeClassReference } from './node-class-ref.js';
 import { Requirements } from './requirement.js';
 
+/** The fields a NodePool's template and a NodeClaim share. */
+export const nodeClaimTemplateFields = {
+  taints: Type.Optional(Type.Array(Taint, { description: 'Taints every node gets; only pods that tolerate them run there.' })),
+  startupTaints: Type.Optional(
+    Type.Array(Taint, {
+      description:
+        'Taints the node starts with and a daemon (e.g. a CNI or security agent) removes when it is ready; pods need not tolerate them.',
+    }),
+  ),
+  requirements: Requirements,
+  expireAfter: DurationOrNever('expireAfter', {
+    default: '720h',
+    description: 'How long a node lives before it is replaced, whatever its pods or budgets say; "Never" keeps it.',
+  }),
+  terminationGracePeriod: Type.Optional(
+    Duration('terminationGracePeriod', {
+      description: 'How long draining may take; after it, remaining pods are deleted even if a PodDisruptionBudget blocks eviction.',
+    }),
+  ),
+};
+
 export const NodeClaimSpec = Type.Object(
   {
-    taints: Type.Optional(Type.Array(Taint)),
-    startupTaints: Type.Optional(Type.Array(Taint)),
-    requirements: Requirements,
+    ...nodeClaimTemplateFields,
     resources: Type.Optional(
-      Type.Object({ requests: Type.Optional(ResourceList()) }, { additionalProperties: false }),
+      Type.Object(
+        { requests: Type.Optional(ResourceList()) },
+        { additionalProperties: false, description: 'The resources the pods this NodeClaim was created for request.' },
+      ),
     ),
     nodeClassRef: NodeClassReference,
-    expireAfter: DurationOrNever('expireAfter', { default: '720h' }),
-    terminationGracePeriod: Type.Optional(Duration('terminationGracePeriod')),
   },
   {
     additionalProperties: false,

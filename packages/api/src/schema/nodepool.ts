@@ -2,7 +2,6 @@ import { Type, type Static } from '@sinclair/typebox';
 import {
   celRules,
   Conditions,
-  Duration,
   DurationOrNever,
   labelKeyPattern,
   labelValuePattern,
@@ -10,10 +9,10 @@ import {
   ResourceList,
   StringEnum,
   StringMap,
-  Taint,
 } from './common.js';
 import { NodeClassReference } from './node-class-ref.js';
-import { Requirements, restrictedLabelKeyRules } from './requirement.js';
+import { nodeClaimTemplateFields } from './nodeclaim.js';
+import { restrictedLabelKeyRules } from './requirement.js';
 
 export const DisruptionReason = StringEnum(['Underutilized', 'Empty', 'Drifted'] as const);
 export type DisruptionReason = Static<typeof DisruptionReason>;
@@ -50,7 +49,9 @@ export const Budget = Type.Object(
         }),
       }),
     ),
-    reasons: Type.Optional(Type.Array(DisruptionReason, { maxItems: 3 })),
+    reasons: Type.Optional(
+      Type.Array(DisruptionReason, { maxItems: 3, description: 'The disruptions this budget limits; all of them when omitted.' }),
+    ),
   },
   {
     additionalProperties: false,
@@ -64,16 +65,28 @@ export type Budget = Static<typeof Budget>;
 
 export const ConsolidationPolicy = StringEnum(['WhenEmpty', 'WhenEmptyOrUnderutilized'] as const, {
   default: 'WhenEmptyOrUnderutilized',
+  description: 'WhenEmpty removes only empty nodes; WhenEmptyOrUnderutilized also removes or replaces nodes whose pods fit elsewhere or on a cheaper node.',
 });
 export type ConsolidationPolicy = Static<typeof ConsolidationPolicy>;
 
 export const Disruption = Type.Object(
   {
-    consolidateAfter: DurationOrNever('consolidateAfter', { default: '0s' }),
+    consolidateAfter: DurationOrNever('consolidateAfter', {
+      default: '0s',
+      description: 'How long a node must stay empty or underutilized (no pod scheduled or removed) before it is consolidated; "Never" disables consolidation.',
+    }),
     consolidationPolicy: ConsolidationPolicy,
-    budgets: Type.Array(Budget, { maxItems: 50, default: [{ nodes: '10%' }] }),
+    budgets: Type.Array(Budget, {
+      maxItems: 50,
+      default: [{ nodes: '10%' }],
+      description: 'Caps on how many nodes may be disrupted at once; when several are active, the most restrictive applies.',
+    }),
   },
-  { additionalProperties: false, default: { consolidateAfter: '0s' } },
+  {
+    additionalProperties: false,
+    default: { consolidateAfter: '0s' },
+    description: 'When and how fast Karpenter may remove or replace the nodes of this pool.',
+  },
 );
 export type Disruption = Static<typeof Disruption>;
 
@@ -105,9 +118,7 @@ export const NodeClaimTemplateMetadata = Type.Object(
 
 export const NodeClaimTemplateSpec = Type.Object(
   {
-    taints: Type.Optional(Type.Array(Taint)),
-    startupTaints: Type.Optional(Type.Array(Taint)),
-    requirements: Requirements,
+    ...nodeClaimTemplateFields,
     nodeClassRef: Type.Object(NodeClassReference.properties, {
       additionalProperties: false,
       ...celRules(
@@ -121,8 +132,6 @@ export const NodeClaimTemplateSpec = Type.Object(
         },
       ),
     }),
-    expireAfter: DurationOrNever('expireAfter', { default: '720h' }),
-    terminationGracePeriod: Type.Optional(Duration('terminationGracePeriod')),
   },
   { additionalProperties: false },
 );
@@ -132,7 +141,7 @@ export const NodeClaimTemplate = Type.Object(
     metadata: Type.Optional(NodeClaimTemplateMetadata),
     spec: NodeClaimTemplateSpec,
   },
-  { additionalProperties: false },
+  { additionalProperties: false, description: 'What every NodeClaim (and so every node) of this pool looks like.' },
 );
 export type NodeClaimTemplate = Static<typeof NodeClaimTemplate>;
 
@@ -141,7 +150,9 @@ export const NodePoolSpec = Type.Object(
     template: NodeClaimTemplate,
     disruption: Disruption,
     limits: Type.Optional(ResourceList({ description: 'Caps on the total resources of the pool, e.g. {cpu: 1000, memory: 1000Gi, nodes: 50}.' })),
-    weight: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, format: 'int32' })),
+    weight: Type.Optional(
+      Type.Integer({ minimum: 1, maximum: 100, format: 'int32', description: 'Priority among NodePools: higher weights are tried first.' }),
+    ),
     replicas: Type.Optional(
       Type.Integer({ minimum: 0, format: 'int64', description: 'Static capacity: keep exactly this many nodes.' }),
     ),
