@@ -52,18 +52,15 @@ export async function startTestEnv({ dir, detached, log }: StartOptions): Promis
   };
   const begun = Date.now();
   try {
-    const results = await Promise.allSettled([
-      startEtcd(etcdBinary, dir, detached).then(track).then((etcd) => startKubeApiserver(apiserverBinary, dir, etcd.clientUrl, detached)).then(track),
-      startMoto(dir, detached).then(track),
-      startPostgres(dir, detached).then((pg) => (scratchDirs.push(pg.dataDir), track(pg))),
-    ]);
-    const failed = results.find((result) => result.status === 'rejected');
-    if (failed) throw failed.reason;
-    const [kube, moto, postgres] = results.map((result) => (result as PromiseFulfilledResult<unknown>).value) as [
-      Awaited<ReturnType<typeof startKubeApiserver>>,
-      Awaited<ReturnType<typeof startMoto>>,
-      Awaited<ReturnType<typeof startPostgres>>,
-    ];
+    const kubeStarting = startEtcd(etcdBinary, dir, detached)
+      .then(track)
+      .then((etcd) => startKubeApiserver(apiserverBinary, dir, etcd.clientUrl, detached))
+      .then(track);
+    const motoStarting = startMoto(dir, detached).then(track);
+    const postgresStarting = startPostgres(dir, detached).then((pg) => (scratchDirs.push(pg.dataDir), track(pg)));
+    // Let every start finish before failing, so the cleanup below sees every started process.
+    await Promise.allSettled([kubeStarting, motoStarting, postgresStarting]);
+    const [kube, moto, postgres] = await Promise.all([kubeStarting, motoStarting, postgresStarting]);
     const crds = projectCrds();
     if (crds.length > 0) {
       const kc = new KubeConfig();

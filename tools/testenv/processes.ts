@@ -1,7 +1,7 @@
 // Starting, watching and stopping the peer processes. A peer is identified by its pid and the
 // kernel's start time for that pid, so `stop` never signals an unrelated process that reused the pid.
 import { spawn, type ChildProcess } from 'node:child_process';
-import { closeSync, existsSync, openSync, readFileSync } from 'node:fs';
+import { closeSync, openSync, readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 
 export interface PeerProcess {
@@ -16,8 +16,9 @@ export interface PeerProcess {
 export interface RunningPeer {
   peer: PeerProcess;
   child: ChildProcess;
-  /** Rejects (with the log's tail) when the process exits; used to fail a readiness wait early. */
+  /** Rejects (with the log's tail) when the process exits or cannot start; fails a readiness wait early. */
   exited: Promise<never>;
+  hasExited: () => boolean;
 }
 
 export interface StartOptions {
@@ -31,13 +32,13 @@ export interface StartOptions {
   stopSignal?: NodeJS.Signals;
 }
 
-function processStartTime(pid: number): string | undefined {
-  const statFile = `/proc/${pid}/stat`;
-  if (!existsSync(statFile)) return undefined;
+/** The kernel's start time and state of a pid (fields 22 and 3 of /proc/<pid>/stat), where /proc exists. */
+function procStat(pid: number): { startTime: string; state: string } | undefined {
   try {
-    // The command name (field 2) may contain spaces; fields after it are space separated.
-    const stat = readFileSync(statFile, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    // The command name (field 2) may contain spaces; the fields after it are space separated.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return { state: fields[0], startTime: fields[19] };
   } catch {
     return undefined;
   }
@@ -63,9 +64,12 @@ export function startProcess(name: string, command: string, args: string[], opti
   });
   closeSync(out);
   if (options.detached) child.unref();
+  let ended = false;
   const exited = new Promise<never>((_, reject) => {
-    const fail = (reason: string) =>
+    const fail = (reason: string) => {
+      ended = true;
       reject(new Error(`${name} ${reason}; last lines of ${options.logFile}:\n${logTail(options.logFile)}`));
+    };
     child.once('error', (error) => fail(`could not start (${command}: ${error.message})`));
     child.once('exit', (code, signal) => fail(`exited (${signal ?? `code ${code}`})`));
   });
@@ -74,7 +78,8 @@ export function startProcess(name: string, command: string, args: string[], opti
   return {
     child,
     exited,
-    peer: { name, pid, startTime: pid > 0 ? processStartTime(pid) : undefined, stopSignal: options.stopSignal ?? 'SIGTERM', logFile: options.logFile },
+    hasExited: () => ended,
+    peer: { name, pid, startTime: pid > 0 ? procStat(pid)?.startTime : undefined, stopSignal: options.stopSignal ?? 'SIGTERM', logFile: options.logFile },
   };
 }
 
@@ -87,9 +92,9 @@ export function isRunning(peer: PeerProcess): boolean {
     return false;
   }
   if (peer.startTime === undefined) return true;
-  const now = processStartTime(peer.pid);
-  // A zombie of ours still answers kill(0) but its stat says state Z.
-  return now === peer.startTime && !readFileSync(`/proc/${peer.pid}/stat`, 'utf8').includes(') Z ');
+  const now = procStat(peer.pid);
+  // A zombie (state Z) of ours still answers kill(0).
+  return now?.startTime === peer.startTime && now.state !== 'Z';
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
@@ -114,11 +119,12 @@ export async function waitUntilReady<T>(running: RunningPeer, what: string, chec
   const deadline = Date.now() + timeoutMs;
   let lastError: unknown;
   for (;;) {
+    if (running.hasExited()) await running.exited;
     try {
       const value = await Promise.race([check(), running.exited]);
       if (value !== undefined) return value;
     } catch (error) {
-      if (running.child.exitCode !== null || running.child.signalCode !== null) throw error;
+      if (running.hasExited()) throw error;
       lastError = error;
     }
     if (Date.now() > deadline) {
