@@ -45,6 +45,20 @@ describe('schedule: new NodeClaims', () => {
     expect(result.nodeClaims[0].requests.cpu).toBe(4500);
   });
 
+  it('grows the claim whose price rises least when a pod fits in no free room', () => {
+    const types = [2, 3, 4, 8].map((cpu) => instanceType(`m.${cpu}`, { cpu, memoryGiB: cpu * 2, price: cpu * 0.05 }));
+    const apart = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a' } } }] } };
+    const pods = [
+      pod('cpu-heavy', { cpu: '1900m', memory: '512Mi', labels: { app: 'a' }, affinity: apart }),
+      pod('memory-heavy', { cpu: '1300m', memory: '3900Mi', labels: { app: 'a' }, affinity: apart }),
+      pod('filler', { cpu: '1200m', memory: '200Mi' }),
+    ];
+    const result = schedule({ pods, nodePools: [nodePool('default')], instanceTypes: { default: types } });
+    // With cpu-heavy it would need an m.4; with memory-heavy an m.3 is enough.
+    expect(placements(result).filler).toBe(placements(result)['memory-heavy']);
+    expect(result.nodeClaims.map((c) => c.instanceTypes[0].name)).toEqual(['m.2', 'm.3']);
+  });
+
   it('counts init containers, sidecars and pod overhead like kube-scheduler', () => {
     const p = pod('a', {
       overhead: { cpu: '250m' },

@@ -190,6 +190,12 @@ class PlannedClaim implements TopologyTarget {
 }
 
 const noKnownKeys: ReadonlySet<string> = new Set();
+
+/** A claim attempt: the price increase when the pod fits, or whether it may fit later. */
+type Outcome = number | 'permanent' | 'temporary';
+
+/** When a pod must grow a claim, how many accepting claims are compared for the smallest price increase. */
+const growCandidates = 8;
 const topologyKinds = { spread: 'spread', affinity: 'affinity', anti: 'anti-affinity' } as const;
 
 class Scheduler {
@@ -660,19 +666,30 @@ class Scheduler {
     const { requests } = entry.group;
     const open = variant.openClaims;
     let kept = 0;
-    let placed = false;
+    let best: PlannedClaim | undefined;
+    let bestIncrease = Infinity;
+    let candidates = 0;
     let i = 0;
-    for (; i < open.length && !placed; i++) {
+    for (; i < open.length && candidates < growCandidates; i++) {
       const claim = this.claims[open[i]];
       open[kept++] = open[i];
       if (withinSlack && !fits(requests, claim.slack)) continue;
-      const outcome = this.tryClaim(entry, variant, claim, !withinSlack);
-      if (outcome === 'placed') placed = true;
-      else if (outcome === 'permanent') kept--;
+      const outcome = this.tryClaim(entry, variant, claim, !withinSlack, withinSlack);
+      if (outcome === 'permanent') kept--;
+      if (typeof outcome !== 'number') continue;
+      if (withinSlack) return this.compact(open, kept, i + 1);
+      candidates++;
+      if (outcome < bestIncrease) [best, bestIncrease] = [claim, outcome];
     }
-    for (; i < open.length; i++) open[kept++] = open[i];
+    this.compact(open, kept, i);
+    return best !== undefined && typeof this.tryClaim(entry, variant, best, true, true) === 'number';
+  }
+
+  /** Drops the rejected claims from a variant's open list, keeping the rest in order. */
+  private compact(open: number[], kept: number, from: number): true {
+    for (let i = from; i < open.length; i++) open[kept++] = open[i];
     open.length = kept;
-    return placed;
+    return true;
   }
 
   private poolTolerated(variant: PodVariant, compiled: CompiledPod, pool: NodePoolTemplate): boolean {
@@ -685,23 +702,24 @@ class Scheduler {
   }
 
   /** `mayNarrow`: whether the claim's requirements may be narrowed for the pod (pinning a zone, say). */
-  private tryClaim(entry: PodEntry, variant: PodVariant, claim: PlannedClaim, mayNarrow: boolean): 'placed' | 'permanent' | 'temporary' {
+  private tryClaim(entry: PodEntry, variant: PodVariant, claim: PlannedClaim, mayNarrow: boolean, commit: boolean): Outcome {
     const { group } = entry;
     const { compiled, requests } = group;
     if (!this.poolTolerated(variant, compiled, claim.pool)) return 'permanent';
     for (let r = 0; r < requests.length; r++) if (claim.requests[r] + requests[r] > claim.maxAvailable[r]) return 'permanent';
     if (compiled.hostPorts.some((p) => claim.ports.some((q) => hostPortsConflict(p, q)))) return 'permanent';
-    let outcome: 'placed' | 'permanent' | 'temporary' = 'permanent';
+    let outcome: Outcome = 'permanent';
     for (const alternative of variant.alternatives) {
       if (claim.requirements.compatible(alternative, claim.pool.knownKeys) !== undefined) continue;
-      const result = this.tryClaimWith(entry, variant, claim, mayNarrow, alternative);
-      if (result === 'placed') return result;
+      const result = this.tryClaimWith(entry, variant, claim, mayNarrow, alternative, commit);
+      if (typeof result === 'number') return result;
       if (result === 'temporary') outcome = result;
     }
     return outcome;
   }
 
-  private tryClaimWith(entry: PodEntry, variant: PodVariant, claim: PlannedClaim, mayNarrow: boolean, alternative: Requirements): 'placed' | 'permanent' | 'temporary' {
+  /** Adds the pod under one node-affinity alternative (or, without `commit`, only says what it would cost). */
+  private tryClaimWith(entry: PodEntry, variant: PodVariant, claim: PlannedClaim, mayNarrow: boolean, alternative: Requirements, commit: boolean): Outcome {
     const { group } = entry;
     const { compiled, requests } = group;
     const base = claim.requirements.narrowedBy(alternative);
@@ -716,13 +734,17 @@ class Scheduler {
     const keep = (t: TypeOption) => fits(total, t.available) && (!allowed || (narrowed.intersects(t.requirements) === undefined && t.offerings.some(allowed)));
     const types = claim.types.every(keep) ? claim.types : claim.types.filter(keep);
     if (types.length === 0 || !this.meetsMinValues(narrowed, types)) return changed ? 'temporary' : 'permanent';
+    let cheapest = types[0];
+    for (const t of types) if (t.price < cheapest.price) cheapest = t;
+    const increase = cheapest.price - claim.cheapest.price;
+    if (!commit) return increase;
     claim.requirements = narrowed;
     claim.requests = total;
     this.setTypes(claim, types);
     claim.ports.push(...compiled.hostPorts);
     claim.entries.push(entry);
     this.record(group, claim);
-    return 'placed';
+    return increase;
   }
 
   /** A fixed domain (hostname, single value), or the requirement bounding the domains a claim may still take. */
