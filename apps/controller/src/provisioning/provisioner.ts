@@ -13,6 +13,7 @@ import { CLOCK, CLOUD_PROVIDER, LEDGER, LOGGER, SETTINGS } from '../operator/tok
 import { errorText } from '../reconcile/reconcile-loop.js';
 import type { Settings } from '../settings/settings.js';
 import { Batcher } from './batcher.js';
+import { mapConcurrent } from './map-concurrent.js';
 import { nodeClaimFor } from './nodeclaim-template.js';
 import { Nominations } from './nominations.js';
 import { isProvisionable } from './provisionable-pods.js';
@@ -214,18 +215,4 @@ function safely<T>(compute: () => T, fallback: T): T {
   } catch {
     return fallback;
   }
-}
-
-/** Maps with at most `limit` calls in flight, keeping order. */
-export async function mapConcurrent<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const results = new Array<R>(items.length);
-  let next = 0;
-  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
-    while (next < items.length) {
-      const i = next++;
-      results[i] = await fn(items[i]);
-    }
-  });
-  await Promise.all(workers);
-  return results;
 }
