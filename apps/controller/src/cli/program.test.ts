@@ -120,8 +120,38 @@ spec:
     expect(plan.unschedulable.map((u: { pod: string }) => u.pod).sort()).toEqual(['analytics/in-memory-analytics-0', 'finance/ledger-export', 'ml/notebook']);
     const gpuClaims = plan.nodeClaims.filter((c: { nodePool: string }) => c.nodePool === 'gpu');
     expect(gpuClaims.flatMap((c: { pods: string[] }) => c.pods)).toEqual(['ml/llm-inference-0', 'ml/llm-inference-1', 'ml/llm-inference-2']);
+    // Each orders-db replica follows its bound volume's zone.
+    const zoneOf = (pod: string) => plan.nodeClaims.find((c: { pods: string[] }) => c.pods.includes(pod))?.zones;
+    expect([zoneOf('data/orders-db-0'), zoneOf('data/orders-db-1'), zoneOf('data/orders-db-2')]).toEqual([['us-east-1a'], ['us-east-1b'], ['us-east-1c']]);
     const armPods = plan.nodeClaims.filter((c: { nodePool: string }) => c.nodePool === 'arm64').flatMap((c: { pods: string[] }) => c.pods);
     expect(armPods.filter((p: string) => p.startsWith('ci/'))).toHaveLength(8);
+  });
+});
+
+describe('existing capacity', { timeout: 60_000 }, () => {
+  it('places pods on Nodes from the input before opening NodeClaims', async () => {
+    const node = `
+apiVersion: v1
+kind: Node
+metadata:
+  name: ip-10-0-1-5.ec2.internal
+  labels: { kubernetes.io/arch: amd64, kubernetes.io/os: linux, topology.kubernetes.io/zone: us-east-1a, node.kubernetes.io/instance-type: m5.xlarge }
+status:
+  capacity: { cpu: "4", memory: 15Gi, pods: "58" }
+  allocatable: { cpu: 3920m, memory: 14Gi, pods: "58" }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: running, namespace: shop }
+spec:
+  nodeName: ip-10-0-1-5.ec2.internal
+  containers: [{ name: c, resources: { requests: { cpu: "1", memory: 2Gi } } }]
+`;
+    const { code, stdout } = await run(['plan', '-f', file('pool.yaml', pool), '-f', file('node.yaml', node), '-f', file('web.yaml', web(8)), '--no-ledger']);
+    expect(code).toBe(0);
+    // 2.92 free cores hold 5 pods of 500m; the other 3 need a NodeClaim.
+    expect(stdout).toMatch(/^Existing: +5 pods fit on existing nodes$/m);
+    expect(stdout).toMatch(/^Total: +1 NodeClaims for 3 of 8 pods/m);
   });
 });
 
