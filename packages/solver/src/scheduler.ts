@@ -163,10 +163,9 @@ interface ExistingTarget extends TopologyTarget {
 /** A NodeClaim being planned in this run. */
 class PlannedClaim implements TopologyTarget {
   types: readonly TypeOption[] = [];
-  cheapest: TypeOption;
   /** Largest available amount per resource over the remaining types: a quick "never fits" test. */
   maxAvailable: Float64Array;
-  /** What the cheapest remaining instance type still has free. */
+  /** What the cheapest remaining instance type (the first: types stay in price order) still has free. */
   slack: Float64Array;
   /** Limit headroom held back for this claim (the largest capacity of its types). */
   reserved: Float64Array;
@@ -179,10 +178,8 @@ class PlannedClaim implements TopologyTarget {
     public requests: Float64Array,
     readonly ports: HostPort[],
     readonly entries: PodEntry[],
-    first: TypeOption,
   ) {
     this.taints = pool.taints;
-    this.cheapest = first;
     this.maxAvailable = new Float64Array(requests.length);
     this.slack = new Float64Array(requests.length);
     this.reserved = new Float64Array(requests.length);
@@ -666,11 +663,9 @@ class Scheduler {
     const { requests } = entry.group;
     const open = variant.openClaims;
     let kept = 0;
-    let best: PlannedClaim | undefined;
-    let bestIncrease = Infinity;
-    let candidates = 0;
+    const candidates: { claim: PlannedClaim; increase: number }[] = [];
     let i = 0;
-    for (; i < open.length && candidates < growCandidates; i++) {
+    for (; i < open.length && candidates.length < growCandidates; i++) {
       const claim = this.claims[open[i]];
       open[kept++] = open[i];
       if (withinSlack && !fits(requests, claim.slack)) continue;
@@ -678,11 +673,12 @@ class Scheduler {
       if (outcome === 'permanent') kept--;
       if (typeof outcome !== 'number') continue;
       if (withinSlack) return this.compact(open, kept, i + 1);
-      candidates++;
-      if (outcome < bestIncrease) [best, bestIncrease] = [claim, outcome];
+      candidates.push({ claim, increase: outcome });
     }
     this.compact(open, kept, i);
-    return best !== undefined && typeof this.tryClaim(entry, variant, best, true, true) === 'number';
+    // Cheapest growth first; a commit can still fail where the estimate could not see minValues.
+    candidates.sort((a, b) => a.increase - b.increase);
+    return candidates.some(({ claim }) => typeof this.tryClaim(entry, variant, claim, true, true) === 'number');
   }
 
   /** Drops the rejected claims from a variant's open list, keeping the rest in order. */
@@ -732,12 +728,15 @@ class Scheduler {
     for (let r = 0; r < requests.length; r++) total[r] = claim.requests[r] + requests[r];
     const allowed = changed ? offeringFilter(narrowed) : undefined;
     const keep = (t: TypeOption) => fits(total, t.available) && (!allowed || (narrowed.intersects(t.requirements) === undefined && t.offerings.some(allowed)));
+    const rejection = changed ? 'temporary' : 'permanent';
+    if (!commit) {
+      // Types stay in price order, so the first that still fits is the new cheapest.
+      for (const t of claim.types) if (keep(t)) return t.price - claim.types[0].price;
+      return rejection;
+    }
     const types = claim.types.every(keep) ? claim.types : claim.types.filter(keep);
-    if (types.length === 0 || !this.meetsMinValues(narrowed, types)) return changed ? 'temporary' : 'permanent';
-    let cheapest = types[0];
-    for (const t of types) if (t.price < cheapest.price) cheapest = t;
-    const increase = cheapest.price - claim.cheapest.price;
-    if (!commit) return increase;
+    if (types.length === 0 || !this.meetsMinValues(narrowed, types)) return rejection;
+    const increase = types[0].price - claim.types[0].price;
     claim.requirements = narrowed;
     claim.requests = total;
     this.setTypes(claim, types);
@@ -773,16 +772,14 @@ class Scheduler {
   /** Narrows a claim's instance types and gives back the limit headroom it no longer needs. */
   private setTypes(claim: PlannedClaim, types: readonly TypeOption[]): void {
     if (types === claim.types) {
-      for (let r = 0; r < claim.slack.length; r++) claim.slack[r] = claim.cheapest.available[r] - claim.requests[r];
+      for (let r = 0; r < claim.slack.length; r++) claim.slack[r] = types[0].available[r] - claim.requests[r];
       return;
     }
     claim.types = types;
     const max = new Float64Array(claim.maxAvailable.length).fill(-Infinity);
     for (const t of types) for (let r = 0; r < max.length; r++) if (t.available[r] > max[r]) max[r] = t.available[r];
     claim.maxAvailable = max;
-    claim.cheapest = types[0];
-    for (const t of types) if (t.price < claim.cheapest.price) claim.cheapest = t;
-    claim.slack = claim.cheapest.available.map((value, r) => value - claim.requests[r]);
+    claim.slack = types[0].available.map((value, r) => value - claim.requests[r]);
     const { pool } = claim;
     for (const position of pool.limited) {
       let reserve = 0;
@@ -843,7 +840,7 @@ class Scheduler {
 
     this.claimCounter++;
     const ports = [...pool.daemonPorts.map((d) => d.port), ...compiled.hostPorts];
-    const claim = new PlannedClaim(pool, hostname, requirements, Float64Array.from(requests), ports, [entry], withinLimits[0]);
+    const claim = new PlannedClaim(pool, hostname, requirements, Float64Array.from(requests), ports, [entry]);
     pool.remainingNodes -= 1;
     this.setTypes(claim, withinLimits);
     this.claims.push(claim);
