@@ -17,7 +17,8 @@ export async function fetchOnDemandPrices(pricing: PricingClient, region: string
   }).map(([Field, Value]) => ({ Type: 'TERM_MATCH' as const, Field, Value }));
   for await (const page of paginateGetProducts({ client: pricing }, { ServiceCode: 'AmazonEC2', Filters })) {
     for (const entry of page.PriceList ?? []) {
-      const parsed = parsePriceListEntry(typeof entry === 'string' ? entry : JSON.stringify(entry));
+      // The SDK hands each product over as a lazily parsed String object, not a primitive.
+      const parsed = parsePriceListEntry(String(entry));
       if (parsed) prices[parsed.instanceType] = parsed.price;
     }
   }
