@@ -63,6 +63,8 @@ const nodePools: Row[] = [
   ['nodepool-requirement-k8s-io-domain', 'spec.template.spec.requirements[1].key', 'label domain "k8s.io" is restricted'],
   ['nodepool-budget-duration-seconds', 'spec.disruption.budgets[0].duration', 'duration must be hours and/or minutes'],
   ['nodepool-weight-quoted', 'spec.weight', 'must be of type integer', 'schema'],
+  ['nodepool-name-too-long', 'metadata.name', 'NodePool names may have at most 63 characters'],
+  ['nodepool-name-not-dns-subdomain', 'metadata.name', 'a lowercase RFC 1123 subdomain must consist of', 'schema'],
 ];
 
 const nodeClasses: Row[] = [
@@ -102,6 +104,7 @@ const nodeClasses: Row[] = [
   ['ec2nodeclass-system-reserved-negative', 'spec.kubelet.systemReserved', 'systemReserved values cannot be negative quantities'],
   ['ec2nodeclass-kube-reserved-negative', 'spec.kubelet.kubeReserved', 'kubeReserved values cannot be negative quantities'],
   ['ec2nodeclass-eviction-hard-unknown-signal', 'spec.kubelet.evictionHard', 'evictionHard keys must be eviction signals'],
+  ['ec2nodeclass-name-too-long', 'metadata.name', 'EC2NodeClass names may have at most 63 characters'],
 ];
 
 const nodeClaims: Row[] = [

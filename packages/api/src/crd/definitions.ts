@@ -1,4 +1,5 @@
 import type { TObject } from '@sinclair/typebox';
+import { Labels } from '../labels.js';
 import { EC2NodeClass } from '../schema/ec2nodeclass.js';
 import { NodeClaim } from '../schema/nodeclaim.js';
 import { NodePool } from '../schema/nodepool.js';
@@ -35,14 +36,31 @@ const ready: PrinterColumn = { name: 'Ready', type: 'string', jsonPath: '.status
 const age: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.creationTimestamp' };
 const label = (key: string) => `.metadata.labels.${key.replaceAll('.', '\\.')}`;
 
-function rootSchema(kind: TObject, description: string): StructuralSchema {
+function rootSchema({ schema: kind, description, nameIsLabelValue }: Definition): StructuralSchema {
   return {
     description,
     type: 'object',
     properties: {
       apiVersion: { type: 'string', description: 'The versioned schema of this object.' },
       kind: { type: 'string', description: 'The REST resource this object represents.' },
-      metadata: { type: 'object' },
+      metadata: {
+        type: 'object',
+        ...(nameIsLabelValue
+          ? {
+              properties: {
+                name: {
+                  type: 'string',
+                  'x-kubernetes-validations': [
+                    {
+                      rule: 'size(self) <= 63',
+                      message: `${nameIsLabelValue.kind} names may have at most 63 characters: every node carries the name in its ${nameIsLabelValue.label} label`,
+                    },
+                  ],
+                },
+              },
+            }
+          : {}),
+      },
       spec: toStructural(kind.properties.spec),
       status: toStructural(kind.properties.status),
     },
@@ -60,6 +78,8 @@ interface Definition {
   categories?: string[];
   shortNames?: string[];
   scale?: { specReplicasPath: string; statusReplicasPath: string };
+  /** The object's name becomes a node label value, so it must fit one. */
+  nameIsLabelValue?: { kind: string; label: string };
 }
 
 function customResourceDefinition(d: Definition): CustomResourceDefinition {
@@ -83,7 +103,7 @@ function customResourceDefinition(d: Definition): CustomResourceDefinition {
           name: 'v1',
           served: true,
           storage: true,
-          schema: { openAPIV3Schema: rootSchema(d.schema, d.description) },
+          schema: { openAPIV3Schema: rootSchema(d) },
           subresources: { status: {}, ...(d.scale ? { scale: d.scale } : {}) },
           additionalPrinterColumns: d.printerColumns,
         },
@@ -100,6 +120,7 @@ export const nodePoolCrd = customResourceDefinition({
   description: 'NodePool is the Schema for the NodePools API: which nodes Karpenter may launch, and how it may disrupt them.',
   categories: ['karpenter'],
   scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.nodes' },
+  nameIsLabelValue: { kind: 'NodePool', label: Labels.nodePool },
   printerColumns: [
     { name: 'NodeClass', type: 'string', jsonPath: '.spec.template.spec.nodeClassRef.name' },
     { name: 'Nodes', type: 'string', jsonPath: '.status.resources.nodes' },
@@ -140,6 +161,7 @@ export const ec2NodeClassCrd = customResourceDefinition({
   description: 'EC2NodeClass is the Schema for the EC2NodeClass API: how to launch EC2 instances (AMI, subnets, security groups, role, …).',
   categories: ['karpenter'],
   shortNames: ['ec2nc', 'ec2ncs'],
+  nameIsLabelValue: { kind: 'EC2NodeClass', label: Labels.ec2NodeClass },
   printerColumns: [ready, age, { name: 'Role', type: 'string', jsonPath: '.spec.role', priority: 1 }],
 });
 

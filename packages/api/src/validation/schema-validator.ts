@@ -134,6 +134,8 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
         const known = Object.keys(schema.properties);
         for (const key of keys) {
           const child = schema.properties[key];
+          // The API server validates object metadata itself; the CRD schema only adds rules on the name.
+          if (!child && path === 'metadata') continue;
           if (!child) {
             const suggestion = closest(key, known);
             add('unknown', `unknown field "${key}"${suggestion ? `: did you mean "${suggestion}"?` : `; known fields are ${known.join(', ')}`}`, false, fieldPath(path, key));

@@ -44,8 +44,7 @@ export function validate(object: unknown, options: ValidateOptions = {}): Valida
   const schema = crd.spec.versions[0].schema.openAPIV3Schema;
   const defaulted = applySchemaDefaults(schema, object);
   const problems: ValidationProblem[] = [];
-  const metadata = (defaulted as { metadata?: { name?: unknown; generateName?: unknown } }).metadata;
-  if (!metadata?.name && !metadata?.generateName) problems.push(problem('metadata.name', 'Required value: name or generateName is required', 'required'));
+  problems.push(...validateName(defaulted as { metadata?: { name?: unknown; generateName?: unknown } }));
 
   const schemaProblems = validateSchema(schema, defaulted, '');
   problems.push(...schemaProblems.map(({ path, message, rule }) => ({ path, message, rule })));
@@ -58,6 +57,26 @@ export function validate(object: unknown, options: ValidateOptions = {}): Valida
   const oldDefaulted = options.oldObject === undefined ? undefined : applySchemaDefaults(schema, options.oldObject);
   problems.push(...evaluateRules(schema, defaulted, '', oldDefaulted));
   return problems;
+}
+
+const dnsSubdomain = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$/;
+
+/** The API server's own check of object names (before the CRD's schema): a DNS subdomain. */
+function validateName({ metadata }: { metadata?: { name?: unknown; generateName?: unknown } }): ValidationProblem[] {
+  const name = metadata?.name;
+  if (name === undefined || name === '') {
+    return metadata?.generateName ? [] : [problem('metadata.name', 'Required value: name or generateName is required', 'required')];
+  }
+  if (typeof name !== 'string' || name.length > 253 || !dnsSubdomain.test(name)) {
+    return [
+      problem(
+        'metadata.name',
+        `Invalid value: ${JSON.stringify(name)}: a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character (at most 253 characters, e.g. 'general-purpose')`,
+        'name',
+      ),
+    ];
+  }
+  return [];
 }
 
 type Kinds = NodePool | NodeClaim | EC2NodeClass;
