@@ -1,4 +1,5 @@
 import type { StructuralSchema } from '../crd/structural.js';
+import { movedFieldHint, renamedValueHint } from './migration-hints.js';
 import { fieldPath, indexPath, type ValidationProblem } from './problem.js';
 
 export interface SchemaProblem extends ValidationProblem {
@@ -85,7 +86,8 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
     case 'string': {
       const text = value as string;
       if (schema.enum && !schema.enum.includes(text)) {
-        add('enum', `Unsupported value: "${text}": supported values: ${schema.enum.map((v) => `"${v}"`).join(', ')}`, true);
+        const hint = renamedValueHint(path, text);
+        add('enum', `Unsupported value: "${text}": supported values: ${schema.enum.map((v) => `"${v}"`).join(', ')}${hint ? ` (${hint})` : ''}`, true);
       }
       if (schema.maxLength !== undefined && text.length > schema.maxLength) {
         add('maxLength', `Too long: may not be more than ${schema.maxLength} characters (has ${text.length})`, true);
@@ -137,8 +139,10 @@ export function validateSchema(schema: StructuralSchema, value: unknown, path: s
           // The API server validates object metadata itself; the CRD schema only adds rules on the name.
           if (!child && path === 'metadata') continue;
           if (!child) {
+            const at = fieldPath(path, key);
             const suggestion = closest(key, known);
-            add('unknown', `unknown field "${key}"${suggestion ? `: did you mean "${suggestion}"?` : `; known fields are ${known.join(', ')}`}`, false, fieldPath(path, key));
+            const fix = movedFieldHint(at) ?? (suggestion ? `did you mean "${suggestion}"?` : `known fields are ${known.join(', ')}`);
+            add('unknown', `unknown field "${key}": ${fix}`, false, at);
           } else if (object[key] !== null && object[key] !== undefined) {
             problems.push(...validateSchema(child, object[key], fieldPath(path, key)));
           }

@@ -71,6 +71,20 @@ describe('validate', () => {
     ]);
   });
 
+  it('tells a manifest half-way through the v1beta1 → v1 migration where things went', () => {
+    const problems = validate(
+      nodePool(
+        { disruption: { consolidationPolicy: 'WhenUnderutilized', expireAfter: '720h' } },
+        { kubelet: { maxPods: 110 }, nodeClassRef: { apiVersion: 'karpenter.k8s.aws/v1beta1', kind: 'EC2NodeClass', name: 'default' } },
+      ),
+    );
+    const messages = Object.fromEntries(problems.map((p) => [p.path, p.message]));
+    expect(messages['spec.template.spec.kubelet']).toContain('moved to the EC2NodeClass (spec.kubelet)');
+    expect(messages['spec.template.spec.nodeClassRef.apiVersion']).toContain('group: karpenter.k8s.aws');
+    expect(messages['spec.disruption.expireAfter']).toContain('moved to spec.template.spec.expireAfter');
+    expect(messages['spec.disruption.consolidationPolicy']).toContain('is called WhenEmptyOrUnderutilized');
+  });
+
   it('accepts quantities as integers or strings and rejects malformed ones', () => {
     expect(validate(nodePool({ limits: { cpu: 100, memory: '400Gi', 'nvidia.com/gpu': '4' } }))).toEqual([]);
     expect(validate(nodePool({ limits: { cpu: '100 cores' } }))).toEqual([
