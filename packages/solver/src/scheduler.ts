@@ -117,11 +117,11 @@ interface PodVariant {
   readonly preferences: Preferences;
   readonly alternatives: readonly Requirements[];
   readonly owned: readonly OwnedConstraint[];
-  /** Claims and nodes this variant can never use again (they only fill up and narrow). */
   /** Claims this variant may still use, in creation order (permanently rejected ones are dropped). */
   readonly openClaims: number[];
   /** How many claims have been added to `openClaims` so far. */
   seenClaims: number;
+  /** Nodes and in-flight NodeClaims this variant can never use (they only fill up). */
   readonly rejectedTargets: Flags;
   firstTarget: number;
   readonly toleratesPool: Map<NodePoolTemplate, boolean>;
@@ -323,9 +323,8 @@ class Scheduler {
       this.problem(`node ${name}`, error, 'status.allocatable');
     }
     const requirements = Requirements.fromLabels({ ...labels, [Labels.hostname]: hostname });
-    this.addTarget('node', name, hostname, requirements, node.spec?.taints ?? [], allocatable, pods, [], noKnownKeys);
-    const target = this.targets[this.targets.length - 1];
-    if (node.spec?.unschedulable || markedForDeletion || node.metadata?.deletionTimestamp) (target as { schedulable: boolean }).schedulable = false;
+    const schedulable = !node.spec?.unschedulable && !markedForDeletion && !node.metadata?.deletionTimestamp;
+    this.addTarget({ kind: 'node', name, hostname, requirements, taints: node.spec?.taints ?? [], knownKeys: noKnownKeys, schedulable }, allocatable, pods, {});
   }
 
   private addInFlight({ nodeClaim, pods = [] }: InFlightNodeClaim): void {
@@ -339,7 +338,7 @@ class Scheduler {
       return;
     }
     let allocatable = this.safeResources(nodeClaim.status?.allocatable);
-    const used: Record<string, number> = {};
+    let used: Record<string, number> = {};
     if (Object.keys(allocatable).length === 0 && pool) {
       // Not launched yet: assume the smallest instance type it may become, after daemons.
       const candidates = pool.types.filter((t) => requirements.intersects(t.requirements) === undefined);
@@ -348,28 +347,37 @@ class Scheduler {
         allocatable[resource] = candidates.length ? Math.min(...candidates.map((t) => t.available[i])) : 0;
       });
     } else {
-      Object.assign(used, this.safeResources(nodeClaim.spec?.resources?.requests));
+      used = this.safeResources(nodeClaim.spec?.resources?.requests);
     }
     const hostname = requirements.get(Labels.hostname)?.singleValue() ?? name;
-    const known = pool?.knownKeys ?? noKnownKeys;
-    this.addTarget('nodeclaim', name, hostname, requirements.with(Requirement.in(Labels.hostname, [hostname])), nodeClaim.spec?.taints ?? [], allocatable, pods, [used], known);
+    this.addTarget(
+      {
+        kind: 'nodeclaim',
+        name,
+        hostname,
+        requirements: requirements.with(Requirement.in(Labels.hostname, [hostname])),
+        taints: nodeClaim.spec?.taints ?? [],
+        knownKeys: pool?.knownKeys ?? noKnownKeys,
+        schedulable: !nodeClaim.metadata?.deletionTimestamp,
+      },
+      allocatable,
+      pods,
+      used,
+    );
   }
 
+  /** Adds a node or in-flight NodeClaim; its pods (or `reserved`, whichever is larger) use its allocatable. */
   private addTarget(
-    kind: 'node' | 'nodeclaim',
-    name: string,
-    hostname: string,
-    requirements: Requirements,
-    taints: readonly Taint[],
+    target: Pick<ExistingTarget, 'kind' | 'name' | 'hostname' | 'requirements' | 'taints' | 'knownKeys' | 'schedulable'>,
     allocatable: Record<string, number>,
     pods: readonly Pod[],
-    extraUsed: Record<string, number>[],
-    knownKeys: ReadonlySet<string>,
+    reserved: Record<string, number>,
   ): void {
     const remaining = this.index.vector(allocatable);
     const ports: HostPort[] = [];
     const podUse: Record<string, number> = {};
     for (const pod of pods) {
+      if (pod.status?.phase === 'Succeeded' || pod.status?.phase === 'Failed') continue;
       try {
         const compiled = compilePod(pod, {});
         for (const [resource, amount] of Object.entries(compiled.requests)) podUse[resource] = (podUse[resource] ?? 0) + amount;
@@ -378,13 +386,11 @@ class Scheduler {
         this.problem(describePod(pod), error, 'spec');
       }
     }
-    const use: Record<string, number> = { ...podUse };
-    for (const used of extraUsed) for (const [r, amount] of Object.entries(used)) use[r] = Math.max(use[r] ?? 0, amount);
-    for (const [resource, amount] of Object.entries(use)) {
+    for (const resource of new Set([...Object.keys(podUse), ...Object.keys(reserved)])) {
       const position = this.index.position(resource);
-      if (position !== undefined) remaining[position] -= amount;
+      if (position !== undefined) remaining[position] -= Math.max(podUse[resource] ?? 0, reserved[resource] ?? 0);
     }
-    this.targets.push({ kind, name, hostname, requirements, taints, knownKeys, remaining, ports, pods, schedulable: true, placed: [] });
+    this.targets.push({ ...target, remaining, ports, pods, placed: [] });
   }
 
   // ---- pod groups and topology ----

@@ -55,7 +55,7 @@ export class TopologyGroup {
     return (this.namespaces === undefined || this.namespaces.has(namespace)) && this.selector.matches(labels);
   }
 
-  counts_(domain: string): number {
+  count(domain: string): number {
     return this.counts.get(domain) ?? 0;
   }
 
@@ -129,11 +129,11 @@ export function chooseDomains(
     if (group.kind === 'spread') {
       const min = group.globalMin();
       const self = selfMatch ? 1 : 0;
-      next = current.filter((d) => group.counts_(d) + self - min <= group.maxSkew);
+      next = current.filter((d) => group.count(d) + self - min <= group.maxSkew);
     } else if (group.kind === 'affinity') {
-      next = group.total === 0 && selfMatch ? current : current.filter((d) => group.counts_(d) > 0);
+      next = group.total === 0 && selfMatch ? current : current.filter((d) => group.count(d) > 0);
     } else {
-      next = current.filter((d) => group.counts_(d) === 0);
+      next = current.filter((d) => group.count(d) === 0);
     }
     if (next.length === 0) {
       return { reason: `${group.describe()} cannot be satisfied`, permanent: group.kind === 'anti-affinity' || (group.kind === 'spread' && group.isHostname) };
@@ -151,7 +151,7 @@ export function chooseDomains(
   for (const [key, candidates] of options) {
     const spread = owned.find((c) => c.group.key === key && c.group.kind === 'spread')?.group;
     let best = candidates[0];
-    if (spread) for (const d of candidates) if (spread.counts_(d) < spread.counts_(best)) best = d;
+    if (spread) for (const d of candidates) if (spread.count(d) < spread.count(best)) best = d;
     domains.set(key, best);
   }
   return { domains };
