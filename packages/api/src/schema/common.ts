@@ -1,8 +1,8 @@
 /**
  * Building blocks shared by the three kinds. Every schema here is TypeBox, so one definition
- * yields the TypeScript type (`Static<>`), the offline validator and the CRD's OpenAPI schema.
- * Cross-field rules are CEL (`x-kubernetes-validations`), evaluated by the API server and,
- * offline, by `validate()`.
+ * yields the TypeScript type (`Static<>`) and the CRD's OpenAPI schema, which `validate()` then
+ * checks offline. Cross-field rules are CEL (`x-kubernetes-validations`), evaluated by the API
+ * server and, offline, by `validate()`.
  */
 import { Kind, Type, TypeRegistry, type SchemaOptions, type Static, type TSchema } from '@sinclair/typebox';
 
@@ -23,6 +23,7 @@ export const celRules = (...rules: CelRule[]) => ({ 'x-kubernetes-validations': 
 export function StringEnum<const T extends readonly string[]>(values: T, options: SchemaOptions = {}) {
   return Type.Unsafe<T[number]>({ ...options, [Kind]: 'StringEnum', type: 'string', enum: [...values] });
 }
+// So that TypeBox's own Value.Check understands the enum too.
 TypeRegistry.Set<{ enum: string[] }>('StringEnum', (schema, value) => typeof value === 'string' && schema.enum.includes(value));
 
 /** A map with string keys (labels, annotations, tags, …), rendered as `additionalProperties` in the CRD. */
