@@ -1,5 +1,5 @@
 import type { CapacityType, CloudProvider, DriftReason, EC2NodeClass, EC2NodeClassStatus, InstanceType, NodeClaim, NodePool } from '@karpenter-ts/api';
-import { defaultBlockDeviceMappings, Labels, NodeClaimNotFoundError, NodeClassNotReadyError } from '@karpenter-ts/api';
+import { CloudProviderError, defaultBlockDeviceMappings, Labels, NodeClaimNotFoundError, NodeClassNotReadyError } from '@karpenter-ts/api';
 import { parseQuantity } from '@karpenter-ts/solver';
 import type { CatalogFile } from './catalog/bundled-catalog.js';
 import type { AwsClients } from './clients.js';
@@ -110,7 +110,7 @@ export class AwsCloudProvider implements CloudProvider {
     if (!nodeClass) {
       throw new NodeClassNotReadyError(`NodePool ${nodePool.metadata.name}: EC2NodeClass ${name} (spec.template.spec.nodeClassRef) does not exist: create it or fix the reference`);
     }
-    return this.instanceTypesFor(nodeClass);
+    return named(`EC2NodeClass ${name}`, `listing instance types for NodePool ${nodePool.metadata.name}`, () => this.instanceTypesFor(nodeClass));
   }
 
   async create(nodeClaim: NodeClaim): Promise<NodeClaim> {
@@ -121,15 +121,12 @@ export class AwsCloudProvider implements CloudProvider {
     const family = nodeClassAmiFamily(nodeClass.spec);
     const amiByArch = new Map((status.amis ?? []).map((ami) => [archOf(ami.requirements), ami.id]));
     const requests = nodeClaim.spec.resources?.requests ?? {};
-    const instanceTypes = (await this.instanceTypesFor(nodeClass)).filter(
+    const instanceTypes = (await named(subject, 'listing instance types', () => this.instanceTypesFor(nodeClass))).filter(
       (type) => amiByArch.has(archOf(type.requirements)) && fits(requests, type.allocatable),
     );
-    let subnets;
-    try {
-      subnets = await describeSubnetsById(this.clients.ec2, (status.subnets ?? []).map((s) => s.id));
-    } catch (error) {
-      throw new AwsCallError(subject, `reading the subnets of EC2NodeClass ${nodeClass.metadata.name}`, error);
-    }
+    const subnets = await named(subject, `reading the subnets of EC2NodeClass ${nodeClass.metadata.name}`, () =>
+      describeSubnetsById(this.clients.ec2, (status.subnets ?? []).map((s) => s.id)),
+    );
     const tags = launchTags({
       clusterName: this.options.clusterName,
       nodePoolName: nodeClaim.metadata.labels?.[Labels.nodePool] ?? '',
@@ -187,20 +184,24 @@ export class AwsCloudProvider implements CloudProvider {
   async get(id: string): Promise<NodeClaim> {
     const instanceId = instanceIdFromProviderID(id);
     if (!instanceId) throw new NodeClaimNotFoundError(id);
-    const instance = await this.instances.get(instanceId);
-    if (!instance) throw new NodeClaimNotFoundError(id);
-    return this.nodeClaimFor(instance, await this.instanceTypeOf(instance));
+    return named(`NodeClaim with providerID ${id}`, 'reading its instance', async () => {
+      const instance = await this.instances.get(instanceId);
+      if (!instance) throw new NodeClaimNotFoundError(id);
+      return this.nodeClaimFor(instance, await this.instanceTypeOf(instance));
+    });
   }
 
   async list(): Promise<NodeClaim[]> {
-    const instances = await this.instances.list();
+    const instances = await named(`cluster ${this.options.clusterName}`, 'listing instances', () => this.instances.list());
     return Promise.all(instances.map(async (instance) => this.nodeClaimFor(instance, await this.instanceTypeOf(instance))));
   }
 
   async isDrifted(nodeClaim: NodeClaim): Promise<DriftReason | undefined> {
     const id = nodeClaim.status?.providerID && instanceIdFromProviderID(nodeClaim.status.providerID);
     if (!id) return undefined;
-    const [instance, nodeClass] = await Promise.all([this.instances.get(id), this.options.nodeClass(nodeClaim.spec.nodeClassRef.name)]);
+    const [instance, nodeClass] = await named(`NodeClaim ${nodeClaim.metadata.name}`, 'checking drift', () =>
+      Promise.all([this.instances.get(id), this.options.nodeClass(nodeClaim.spec.nodeClassRef.name)]),
+    );
     if (!instance || !nodeClass) return undefined;
     const drift = instanceDrift(instance, nodeClass.status);
     if (drift) this.logger.info({ nodeclaim: nodeClaim.metadata.name, instance: id, reason: drift.reason }, drift.detail);
@@ -263,6 +264,16 @@ export class AwsCloudProvider implements CloudProvider {
         ...(instanceType ? { capacity: quantities(instanceType.capacity), allocatable: quantities(instanceType.allocatable) } : {}),
       },
     };
+  }
+}
+
+/** Runs `fn`, re-throwing unexpected failures with the object they concern; the contract's errors pass unchanged. */
+async function named<T>(subject: ErrorSubject, what: string, fn: () => Promise<T>): Promise<T> {
+  try {
+    return await fn();
+  } catch (error) {
+    if (error instanceof CloudProviderError || error instanceof AwsCallError) throw error;
+    throw new AwsCallError(subject, what, error);
   }
 }
 

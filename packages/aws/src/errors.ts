@@ -48,7 +48,7 @@ export function describeAwsError(error: unknown): string {
 }
 
 /** The object an error concerns, so every message names what a person has to look at. */
-export type ErrorSubject = `${'EC2NodeClass' | 'NodeClaim' | 'NodePool'} ${string}`;
+export type ErrorSubject = `${'EC2NodeClass' | 'NodeClaim' | 'NodePool' | 'cluster'} ${string}`;
 
 /**
  * `EC2NodeClass default: resolving subnets: ec2:DescribeSubnets was denied (UnauthorizedOperation): grant …`

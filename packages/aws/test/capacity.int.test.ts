@@ -92,6 +92,20 @@ describe('instance choice', () => {
   });
 });
 
+describe('throttling', () => {
+  it('retries a throttled call with the SDK backoff and launches', async () => {
+    let calls = 0;
+    proxy.failRequest = (params) => (params.get('Action') === 'CreateFleet' && calls++ === 0 ? 'RequestLimitExceeded' : undefined);
+    try {
+      const launched = await create(['on-demand']);
+      expect(calls).toBe(2);
+      expect(launched.status?.providerID).toMatch(/^aws:\/\/\//);
+    } finally {
+      proxy.failRequest = undefined;
+    }
+  });
+});
+
 describe('capacity errors', () => {
   it('launches the next offering when the cheapest has no capacity, and skips it for 3 minutes', async () => {
     proxy.faults = [{ code: 'InsufficientInstanceCapacity', instanceType: 'c5.large' }];
