@@ -15,7 +15,7 @@ import {
 } from '@karpenter-ts/solver';
 import type { PlannedNodeClaim, PlanSummary, UnschedulablePod } from '../ledger/index.js';
 import type { ClusterManifests } from '../manifests/cluster-manifests.js';
-import type { ManifestDocument } from '../manifests/manifest-object.js';
+import { qualifiedName, type ManifestDocument } from '../manifests/manifest-object.js';
 import { describeSource, type ManifestSource } from '../manifests/manifest-source.js';
 import { CliError } from './cli-error.js';
 import { nodeClassEphemeralStorage, resolveNodePools } from './node-pool-manifests.js';
@@ -76,9 +76,8 @@ export function plan(manifests: ClusterManifests, options: PlanOptions): Plan {
   for (const { pod, source } of [...manifests.pendingPods, ...manifests.boundPods]) {
     sources.set(`pod ${pod.metadata.namespace}/${pod.metadata.name}`, source);
   }
-  for (const doc of [...manifests.nodePools, ...manifests.daemonSets, ...manifests.nodes]) {
-    sources.set(`${doc.object.kind.toLowerCase()} ${doc.object.metadata.name}`, doc.source);
-  }
+  for (const doc of [...manifests.nodePools, ...manifests.nodes]) sources.set(`${doc.object.kind.toLowerCase()} ${doc.object.metadata.name}`, doc.source);
+  for (const doc of manifests.daemonSets) sources.set(`daemonset ${qualifiedName(doc.object.metadata, true)}`, doc.source);
   const input: SchedulingInput = {
     pods: manifests.pendingPods.map((p) => p.pod as Pod),
     nodes: existingNodes(manifests),

@@ -172,6 +172,17 @@ describe('bad input', { timeout: 60_000 }, () => {
     expect(stderr).toMatch(/resources\.requests\.cpu.*"lots"/);
   });
 
+  it('a bad DaemonSet quantity names its file and document', async () => {
+    const ds = file('ds.yaml', `apiVersion: apps/v1
+kind: DaemonSet
+metadata: { name: agent, namespace: ops }
+spec: { template: { spec: { containers: [{ name: a, resources: { requests: { memory: 12XB } } }] } } }
+`);
+    const { code, stderr } = await run(['plan', '-f', file('pool.yaml', pool), '-f', ds, '-f', file('web.yaml', web(1)), '--no-ledger']);
+    expect(code).toBe(1);
+    expect(stderr).toContain(`${ds}, document 1 (DaemonSet ops/agent)`);
+  });
+
   it('a NodePool whose EC2NodeClass is missing names the reference', async () => {
     const onlyPool = pool.split('---')[0];
     const { code, stderr } = await run(['plan', '-f', file('p.yaml', onlyPool), '-f', file('web.yaml', web(1)), '--no-ledger']);
