@@ -128,6 +128,18 @@ spec:
   });
 });
 
+describe('progress', { timeout: 60_000 }, () => {
+  it('reports phases on stderr for large inputs only', async () => {
+    const large = await run(['plan', '-f', file('pool.yaml', pool), '-f', file('big.yaml', web(600, '100m')), '--no-ledger', '-o', 'json']);
+    expect(large.stderr).toMatch(/^karpenter-ts: read 3 objects, 600 pods to place… \(\d+\.\ds\)$/m);
+    expect(large.stderr).toMatch(/^karpenter-ts: scheduling 600 pods on 1 NodePools and \d+ instance types…/m);
+    expect(large.stderr).toMatch(/^karpenter-ts: planned 600 pods in \d+\.\ds$/m);
+    expect(JSON.parse(large.stdout).unschedulable).toEqual([]);
+    const small = await run(['plan', '-f', file('pool.yaml', pool), '-f', file('small.yaml', web(3)), '--no-ledger', '-o', 'json']);
+    expect(small.stderr).toBe('');
+  });
+});
+
 describe('existing capacity', { timeout: 60_000 }, () => {
   it('places pods on Nodes from the input before opening NodeClaims', async () => {
     const node = `
