@@ -2,7 +2,6 @@ import type { InstanceType } from '@karpenter-ts/api';
 import type { NodePoolLike, Pod, SchedulingInput } from '@karpenter-ts/solver';
 
 const GiB = 2 ** 30;
-const MiB = 2 ** 20;
 
 /** A small deterministic PRNG (mulberry32), so every run draws the same pods. */
 function random(seed: number): () => number {
@@ -83,4 +82,3 @@ export function benchInput(pods: number, seed = 42): SchedulingInput {
   return { pods: benchPods(pods, seed), nodePools: [benchNodePool], instanceTypes: { default: benchInstanceTypes() } };
 }
 
-void MiB;

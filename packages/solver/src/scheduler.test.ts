@@ -88,6 +88,9 @@ describe('schedule: new NodeClaims', () => {
     expect(names(result)).toEqual(['f1.1', 'f1.2', 'f2.1', 'f3.1']);
     const plain = schedule({ pods: [pod('a')], nodePools: [nodePool('default')], instanceTypes: { default: types }, options: { maxInstanceTypes: 2 } });
     expect(names(plain)).toEqual(['f1.1', 'f1.2']);
+    // A pod pinned to one family cannot satisfy minValues 3.
+    const big = schedule({ pods: [pod('big', { nodeSelector: { 'karpenter.k8s.aws/instance-family': 'f1' } })], nodePools: [pool], instanceTypes: { default: types } });
+    expect(big.unschedulable[0].reasons).toEqual(['nodepool default: fewer instance types than minValues require fit the pod (karpenter.k8s.aws/instance-family minValues 3)']);
   });
 
   it('computes a lower bound no packing can beat', () => {
@@ -170,6 +173,32 @@ describe('schedule: node selection', () => {
     expect(placements(schedule(input({ pods: [pod('small', { cpu: '500m' })], nodes: [cordoned] })))).toEqual({ small: 'default-1' });
   });
 
+  it('selects instance types by numeric labels (Gt, Lte)', () => {
+    const p = pod('a', {
+      affinity: {
+        nodeAffinity: {
+          requiredDuringSchedulingIgnoredDuringExecution: {
+            nodeSelectorTerms: [{ matchExpressions: [{ key: 'karpenter.k8s.aws/instance-cpu', operator: 'Gt', values: ['2'] }, { key: 'karpenter.k8s.aws/instance-cpu', operator: 'Lte', values: ['8'] }] }],
+          },
+        },
+      },
+    });
+    expect(names(schedule(input({ pods: [p] })))).toEqual(['m.4', 'm.8']);
+  });
+
+  it('assumes the smallest possible type for an in-flight NodeClaim not launched yet', () => {
+    const inFlight = {
+      nodeClaim: {
+        metadata: { name: 'default-new', labels: { 'karpenter.sh/nodepool': 'default' } },
+        spec: { requirements: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m.2', 'm.4'] }] },
+      },
+      pods: [pod('nominated', { cpu: '1' })],
+    };
+    // m.2 leaves 1 cpu after the nominated pod: a 1-cpu pod fits, a 2-cpu pod does not.
+    const result = schedule(input({ pods: [pod('small', { cpu: '1' }), pod('big', { cpu: '2' })], nodeClaims: [inFlight] }));
+    expect(placements(result)).toEqual({ small: 'default-new', big: 'default-1' });
+  });
+
   it('uses in-flight NodeClaims', () => {
     const inFlight = {
       nodeClaim: {
@@ -235,6 +264,14 @@ describe('schedule: NodePools, resources and limits', () => {
     const existing = node('n1', { cpu: 16, memoryGiB: 32, labels: { 'karpenter.sh/nodepool': 'default' }, pods: [pod('busy', { cpu: '16' })] });
     const result = schedule(input({ pods: [pod('a')], nodes: [existing], nodePools: [nodePool('default', { limits: { cpu: '17' } })] }));
     expect(result.unschedulable[0].reasons).toEqual(['nodepool default: limit cpu 17 reached']);
+  });
+
+  it('enforces a limit on the number of nodes', () => {
+    const pool = nodePool('default', { limits: { nodes: '1' } });
+    const apart = { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchLabels: { app: 'a' } } }] } };
+    const result = schedule(input({ pods: [pod('a1', { labels: { app: 'a' }, affinity: apart }), pod('a2', { labels: { app: 'a' }, affinity: apart })], nodePools: [pool] }));
+    expect(result.nodeClaims).toHaveLength(1);
+    expect(result.unschedulable[0].reasons).toEqual(['nodepool default: limit nodes 1 reached']);
   });
 
   it('schedules extended resources only on types that have them', () => {
