@@ -51,6 +51,8 @@ export function sortManifests(documents: readonly ManifestDocument[]): ClusterMa
     const { object, source } = doc;
     switch (object.kind) {
       case 'Pod': {
+        // Finished pods hold no resources.
+        if (object.status?.phase === 'Succeeded' || object.status?.phase === 'Failed') continue;
         const pod = { pod: withNamespace(object), source };
         // A bound pod is load on its node whoever owns it; a pending one is replaced by its workload's expansion.
         if (typeof object.spec?.nodeName === 'string' && object.spec.nodeName) boundPods.push(pod);
@@ -79,6 +81,13 @@ export function sortManifests(documents: readonly ManifestDocument[]): ClusterMa
         else skipped.set(object.kind, { count: 1, first: source });
       }
     }
+  }
+  const nodeNames = new Set(byKind('Node').map((d) => d.object.metadata.name));
+  const elsewhere = boundPods.filter((p) => !nodeNames.has(String(p.pod.spec?.nodeName)));
+  if (elsewhere.length > 0) {
+    warnings.push(
+      `ignored ${elsewhere.length} pod${elsewhere.length > 1 ? 's' : ''} bound to nodes not in the input (first: ${describeSource(elsewhere[0].source)}); add the Node objects to count them as existing capacity`,
+    );
   }
   for (const [kind, { count, first }] of skipped) {
     warnings.push(`skipped ${count} object${count > 1 ? 's' : ''} of unknown kind ${kind} (first at ${describeSource(first)})`);

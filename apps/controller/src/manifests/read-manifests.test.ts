@@ -121,7 +121,16 @@ metadata: { name: web }
     const sorted = sortManifests(parseManifests(text, 'mix.yaml'));
     expect(sorted.pendingPods.map((p) => p.pod.metadata.name)).toEqual(['web-0', 'web-1']);
     expect(sorted.boundPods.map((p) => p.pod.metadata.name)).toEqual(['running']);
-    expect(sorted.warnings).toEqual(['skipped 1 object of unknown kind Widget (first at mix.yaml, document 5 (Widget w))']);
+    expect(sorted.warnings).toEqual([
+      'ignored 1 pod bound to nodes not in the input (first: mix.yaml, document 4 (Pod shop/running)); add the Node objects to count them as existing capacity',
+      'skipped 1 object of unknown kind Widget (first at mix.yaml, document 5 (Widget w))',
+    ]);
+  });
+
+  it('drops finished pods', () => {
+    const text = 'apiVersion: v1\nkind: Pod\nmetadata: {name: done}\nspec: {nodeName: n1}\nstatus: {phase: Succeeded}\n';
+    const sorted = sortManifests(parseManifests(text, 'p.yaml'));
+    expect([sorted.pendingPods.length, sorted.boundPods.length, sorted.warnings.length]).toEqual([0, 0, 0]);
   });
 
   it('rejects a bad replica count naming the document', () => {
