@@ -30,16 +30,10 @@ export interface StartOptions {
   log: (line: string) => void;
 }
 
-export class MissingPrerequisitesError extends Error {
-  constructor(readonly missing: string[]) {
-    super(`the test environment cannot start; missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
-  }
-}
-
 /** Starts every peer; on any failure stops the ones already started and rethrows. */
 export async function startTestEnv({ dir, detached, log }: StartOptions): Promise<TestEnvState> {
   const missing = missingPrerequisites();
-  if (missing.length > 0) throw new MissingPrerequisitesError(missing);
+  if (missing.length > 0) throw new Error(`the test environment cannot start; missing:\n${missing.map((m) => `  - ${m}`).join('\n')}`);
   const etcdBinary = buildBinary(etcdRecipe, log);
   const apiserverBinary = buildBinary(kubeApiserverRecipe, log);
   mkdirSync(join(dir, 'logs'), { recursive: true });
