@@ -2,7 +2,8 @@
 export type * from './kubernetes.js';
 export type * from './scheduling-input.js';
 export type * from './scheduling-result.js';
-export { schedule, lowerBoundPricePerHour } from './scheduler.js';
+export { schedule } from './scheduler.js';
+export { lowerBoundPricePerHour } from './lower-bound.js';
 export { parseQuantity, formatQuantity, QuantityError } from './quantity.js';
 export { podRequests } from './resources.js';
 export { Requirement, Requirements, RequirementError } from './requirements.js';

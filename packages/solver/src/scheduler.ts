@@ -1,25 +1,20 @@
-import type { CapacityType, InstanceType } from '@karpenter-ts/api';
+import type { InstanceType } from '@karpenter-ts/api';
 import { Labels } from '@karpenter-ts/api';
 import { FieldError } from './field-error.js';
 import type { LabelSelector, NodePoolLike, Pod, PodAffinityTerm, Taint, TopologySpreadConstraint } from './kubernetes.js';
 import { compileSelector } from './label-selector.js';
 import type { CompiledDaemon, NodePoolTemplate, TypeOption } from './nodepool-template.js';
-import { cheapestPrice, compileDaemon, compileNodePool, instanceTypeRequirements, offeringFilter } from './nodepool-template.js';
-import type { CompiledPod, HostPort, WeightedTerm } from './pod.js';
+import { compileDaemon, compileNodePool, instanceTypeRequirements, offeringFilter } from './nodepool-template.js';
+import type { CompiledPod, HostPort } from './pod.js';
+import { PlannedClaim, toNodeClaimPlan } from './planned-claim.js';
+import type { Preferences } from './preferences.js';
+import { relax } from './preferences.js';
 import { compilePod, describePod, formatHostPort, hostPortsConflict, podRef } from './pod.js';
 import { formatQuantity } from './quantity.js';
 import { Requirement, Requirements } from './requirements.js';
-import { ResourceIndex, fits, parseResourceList, podRequests } from './resources.js';
+import { ResourceIndex, fits, parseResourceList } from './resources.js';
 import type { ClusterNode, InFlightNodeClaim, SchedulingInput } from './scheduling-input.js';
-import type {
-  ExistingPlacement,
-  InputProblem,
-  InstanceTypeOption,
-  NodeClaimPlan,
-  PodRef,
-  SchedulingResult,
-  UnschedulablePod,
-} from './scheduling-result.js';
+import type { ExistingPlacement, InputProblem, PodRef, SchedulingResult, UnschedulablePod } from './scheduling-result.js';
 import { formatTaint, untoleratedTaint } from './taints.js';
 import type { OwnedConstraint, TopologyKind, TopologyTarget } from './topology.js';
 import { TopologyGroup, chooseDomains } from './topology.js';
@@ -37,64 +32,7 @@ export function schedule(input: SchedulingInput): SchedulingResult {
   return new Scheduler(input).run();
 }
 
-/**
- * The price per hour if capacity could be bought fractionally at the cheapest rate per unit of
- * each resource: no real packing can cost less, so it bounds how far a result is from optimal.
- *
- * @example
- * const ratio = totalPrice(schedule(input)) / lowerBoundPricePerHour(input); // ≥ 1
- */
-export function lowerBoundPricePerHour(input: SchedulingInput): number {
-  const demand: Record<string, number> = {};
-  for (const pod of input.pods) {
-    try {
-      for (const [name, amount] of Object.entries(podRequests(pod))) demand[name] = (demand[name] ?? 0) + amount;
-    } catch {
-      // Invalid pods are reported by schedule(); they need no capacity here.
-    }
-  }
-  const seen = new Set<readonly InstanceType[]>();
-  const cheapestRate: Record<string, number> = {};
-  for (const pool of input.nodePools) {
-    const types = input.instanceTypes[pool.metadata?.name ?? ''];
-    if (!types || seen.has(types)) continue;
-    seen.add(types);
-    for (const type of types) {
-      const prices = type.offerings.filter((o) => o.available).map((o) => o.price);
-      if (prices.length === 0) continue;
-      const price = Math.min(...prices);
-      for (const [name, amount] of Object.entries(type.allocatable)) {
-        if (amount > 0) cheapestRate[name] = Math.min(cheapestRate[name] ?? Infinity, price / amount);
-      }
-    }
-  }
-  let bound = 0;
-  for (const [name, amount] of Object.entries(demand)) {
-    const rate = cheapestRate[name];
-    if (rate !== undefined && Number.isFinite(rate)) bound = Math.max(bound, amount * rate);
-  }
-  return bound;
-}
 
-/** The preferences still in force for a pod; relaxing drops one at a time. */
-interface Preferences {
-  readonly affinity: readonly WeightedTerm<PodAffinityTerm>[];
-  readonly antiAffinity: readonly WeightedTerm<PodAffinityTerm>[];
-  /** Heaviest first; only the first is applied at a time. */
-  readonly node: readonly WeightedTerm<Requirements>[];
-  readonly scheduleAnyway: readonly TopologySpreadConstraint[];
-  readonly toleratePreferNoSchedule: boolean;
-}
-
-/** The reference's order: preferred pod affinity, preferred anti-affinity, preferred node affinity, ScheduleAnyway spreads, PreferNoSchedule taints. */
-function relax(p: Preferences): Preferences | undefined {
-  if (p.affinity.length) return { ...p, affinity: p.affinity.slice(1) };
-  if (p.antiAffinity.length) return { ...p, antiAffinity: p.antiAffinity.slice(1) };
-  if (p.node.length) return { ...p, node: p.node.slice(1) };
-  if (p.scheduleAnyway.length) return { ...p, scheduleAnyway: p.scheduleAnyway.slice(1) };
-  if (!p.toleratePreferNoSchedule) return { ...p, toleratePreferNoSchedule: true };
-  return undefined;
-}
 
 /** Growable byte flags indexed by claim or node position. */
 class Flags {
@@ -160,31 +98,6 @@ interface ExistingTarget extends TopologyTarget {
   readonly placed: PodRef[];
 }
 
-/** A NodeClaim being planned in this run. */
-class PlannedClaim implements TopologyTarget {
-  types: readonly TypeOption[] = [];
-  /** Largest available amount per resource over the remaining types: a quick "never fits" test. */
-  maxAvailable: Float64Array;
-  /** What the cheapest remaining instance type (the first: types stay in price order) still has free. */
-  slack: Float64Array;
-  /** Limit headroom held back for this claim (the largest capacity of its types). */
-  reserved: Float64Array;
-  readonly taints: readonly Taint[];
-
-  constructor(
-    readonly pool: NodePoolTemplate,
-    readonly hostname: string,
-    public requirements: Requirements,
-    public requests: Float64Array,
-    readonly ports: HostPort[],
-    readonly entries: PodEntry[],
-  ) {
-    this.taints = pool.taints;
-    this.maxAvailable = new Float64Array(requests.length);
-    this.slack = new Float64Array(requests.length);
-    this.reserved = new Float64Array(requests.length);
-  }
-}
 
 const noKnownKeys: ReadonlySet<string> = new Set();
 
@@ -235,7 +148,7 @@ class Scheduler {
   run(): SchedulingResult {
     for (const entry of this.entries) this.place(entry);
     return {
-      nodeClaims: this.claims.map((claim) => this.finalize(claim)),
+      nodeClaims: this.claims.map((claim) => toNodeClaimPlan(claim, this.index, this.maxInstanceTypes)),
       existingPlacements: this.targets
         .filter((t) => t.placed.length > 0)
         .map((t): ExistingPlacement => ({ kind: t.kind, name: t.name, pods: t.placed })),
@@ -747,7 +660,7 @@ class Scheduler {
     claim.requests = total;
     this.setTypes(claim, types);
     claim.ports.push(...compiled.hostPorts);
-    claim.entries.push(entry);
+    claim.pods.push(entry.ref);
     this.record(group, claim);
     return increase;
   }
@@ -846,7 +759,7 @@ class Scheduler {
 
     this.claimCounter++;
     const ports = [...pool.daemonPorts.map((d) => d.port), ...compiled.hostPorts];
-    const claim = new PlannedClaim(pool, hostname, requirements, Float64Array.from(requests), ports, [entry]);
+    const claim = new PlannedClaim(pool, hostname, requirements, Float64Array.from(requests), ports, [entry.ref]);
     pool.remainingNodes -= 1;
     this.setTypes(claim, withinLimits);
     this.claims.push(claim);
@@ -917,69 +830,5 @@ class Scheduler {
       const domain = this.domainOf(target, topologyGroup.key);
       if (domain !== undefined) topologyGroup.record(domain, false, true);
     }
-  }
-
-  // ---- output ----
-
-  private finalize(claim: PlannedClaim): NodeClaimPlan {
-    const requirements = [...claim.requirements.values()].filter((r) => r.key !== Labels.hostname);
-    const narrowed = new Requirements(requirements);
-    const allowed = offeringFilter(narrowed);
-    // Types come cheapest first for the pool; only narrowed zones or capacity types can reorder them.
-    const samePrices = [Labels.zone, Labels.capacityType].every((key) => narrowed.get(key) === claim.pool.requirements.get(key));
-    const minValues = requirements.some((r) => r.minValues !== undefined);
-    const priced = (samePrices && !minValues ? claim.types.slice(0, this.maxInstanceTypes) : claim.types).map((option) => ({ option, price: samePrices ? option.price : cheapestPrice(option, allowed) }));
-    if (!samePrices) priced.sort((a, b) => a.price - b.price || (a.option.type.name < b.option.type.name ? -1 : 1));
-    const chosen = this.truncate(priced, narrowed);
-    const capacityTypes = new Set<CapacityType>();
-    const zones = new Set<string>();
-    const overhead = new Float64Array(claim.requests.length);
-    for (const { option } of chosen) {
-      for (const o of option.offerings) {
-        if (!allowed(o)) continue;
-        capacityTypes.add(o.capacityType);
-        zones.add(o.zone);
-      }
-      for (let r = 0; r < overhead.length; r++) overhead[r] = Math.max(overhead[r], option.overhead[r]);
-    }
-    const final = narrowed
-      .with(Requirement.in(Labels.instanceType, chosen.map((c) => c.option.type.name), narrowed.get(Labels.instanceType)?.minValues))
-      .with(Requirement.in(Labels.capacityType, capacityTypes))
-      .with(Requirement.in(Labels.zone, zones));
-    const instanceTypes: InstanceTypeOption[] = chosen.map((c) => ({ name: c.option.type.name, price: c.price }));
-    const total = claim.requests.map((v, r) => v + overhead[r]);
-    return {
-      hostname: claim.hostname,
-      nodePool: claim.pool.name,
-      requirements: final.toSelectors(),
-      instanceTypes,
-      capacityTypes: [...capacityTypes].sort(),
-      zones: [...zones].sort(),
-      requests: this.index.amounts(total),
-      daemonOverhead: this.index.amounts(overhead),
-      labels: { ...claim.pool.labels, ...narrowed.labels() },
-      taints: claim.pool.taints,
-      startupTaints: claim.pool.startupTaints,
-      pods: claim.entries.map((e) => e.ref),
-      price: instanceTypes[0]?.price ?? 0,
-    };
-  }
-
-  /** The cheapest `maxInstanceTypes`, plus the cheapest others needed to keep every minValues. */
-  private truncate<T extends { option: TypeOption }>(priced: readonly T[], requirements: Requirements): T[] {
-    const chosen = priced.slice(0, this.maxInstanceTypes);
-    for (const requirement of requirements.values()) {
-      if (requirement.minValues === undefined) continue;
-      const valuesOf = (t: T) => [...(t.option.requirements.get(requirement.key)?.finiteValues() ?? [])].filter((v) => requirement.has(v));
-      const covered = new Set(chosen.flatMap(valuesOf));
-      for (const candidate of priced) {
-        if (covered.size >= requirement.minValues) break;
-        const values = valuesOf(candidate);
-        if (chosen.includes(candidate) || values.every((v) => covered.has(v))) continue;
-        chosen.push(candidate);
-        for (const v of values) covered.add(v);
-      }
-    }
-    return chosen;
   }
 }
