@@ -68,7 +68,8 @@ function totals(plan: Plan): string[] {
   return lines;
 }
 
-function unschedulableLines(summary: PlanSummary): string[] {
+/** Each unschedulable pod, then its reason per NodePool, indented. */
+export function unschedulableLines(summary: Pick<PlanSummary, 'unschedulable'>): string[] {
   const lines: string[] = [];
   for (const { pod, reasons } of summary.unschedulable) {
     lines.push(`  ${pod}`);
@@ -77,7 +78,8 @@ function unschedulableLines(summary: PlanSummary): string[] {
   return lines;
 }
 
-function alignColumns(rows: readonly string[][], rightAligned: ReadonlySet<number>): string[] {
+/** Pads cells so columns line up; the first row is the header. */
+export function alignColumns(rows: readonly string[][], rightAligned: ReadonlySet<number> = new Set()): string[] {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
   return rows.map((row) =>
     row

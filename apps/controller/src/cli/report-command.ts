@@ -3,7 +3,7 @@ import { describeLedgerLocation, openLedger, type PlanRun, type PlanRunOverview 
 import { CliError } from './cli-error.js';
 import type { CliIo } from './cli-io.js';
 import { ledgerLocation } from './ledger-option.js';
-import type { OutputFormat } from './plan-output.js';
+import { alignColumns, unschedulableLines, type OutputFormat } from './plan-output.js';
 
 export interface ReportCommandOptions {
   readonly run?: string;
@@ -56,8 +56,7 @@ function runsTable(runs: readonly PlanRunOverview[], location: string): string {
       r.inputDigest.slice(0, 12),
     ]),
   ];
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((row) => row[i].length)));
-  return `${rows.map((row) => row.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n')}\n`;
+  return `${alignColumns(rows).join('\n')}\n`;
 }
 
 function runDetail(run: PlanRun): string {
@@ -79,11 +78,7 @@ function runDetail(run: PlanRun): string {
     `Total: ${summary.nodeClaims.length} NodeClaims, $${summary.totalPricePerHour.toFixed(4)}/hour; lower bound $${summary.lowerBoundPricePerHour.toFixed(4)}/hour; ratio ${ratio}`,
   );
   if (summary.unschedulable.length > 0) {
-    lines.push('', `Unschedulable pods (${summary.unschedulable.length}):`);
-    for (const { pod, reasons } of summary.unschedulable) {
-      lines.push(`  ${pod}`);
-      for (const [pool, reason] of Object.entries(reasons)) lines.push(`    ${pool === '*' ? 'all NodePools' : pool}: ${reason}`);
-    }
+    lines.push('', `Unschedulable pods (${summary.unschedulable.length}):`, ...unschedulableLines(summary));
   }
   return `${lines.join('\n')}\n`;
 }
