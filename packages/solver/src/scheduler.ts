@@ -32,24 +32,6 @@ export function schedule(input: SchedulingInput): SchedulingResult {
   return new Scheduler(input).run();
 }
 
-
-
-/** Growable byte flags indexed by claim or node position. */
-class Flags {
-  private bytes = new Uint8Array(64);
-  get(i: number): boolean {
-    return i < this.bytes.length && this.bytes[i] === 1;
-  }
-  set(i: number): void {
-    if (i >= this.bytes.length) {
-      const grown = new Uint8Array(Math.max(i + 1, this.bytes.length * 2));
-      grown.set(this.bytes);
-      this.bytes = grown;
-    }
-    this.bytes[i] = 1;
-  }
-}
-
 /** One way to schedule a group of identical pods, at one level of relaxation. */
 interface PodVariant {
   readonly preferences: Preferences;
@@ -59,9 +41,8 @@ interface PodVariant {
   readonly openClaims: number[];
   /** How many claims have been added to `openClaims` so far. */
   seenClaims: number;
-  /** Nodes and in-flight NodeClaims this variant can never use (they only fill up). */
-  readonly rejectedTargets: Flags;
-  firstTarget: number;
+  /** Nodes and in-flight NodeClaims this variant may still use; undefined until first needed. */
+  openTargets: number[] | undefined;
   readonly toleratesPool: Map<NodePoolTemplate, boolean>;
 }
 
@@ -377,8 +358,7 @@ class Scheduler {
       owned,
       openClaims: [],
       seenClaims: 0,
-      rejectedTargets: new Flags(),
-      firstTarget: 0,
+      openTargets: undefined,
       toleratesPool: new Map(),
     };
   }
@@ -537,34 +517,28 @@ class Scheduler {
   private placeOnExisting(entry: PodEntry, variant: PodVariant): boolean {
     const { group } = entry;
     const { compiled, requests } = group;
-    for (let i = variant.firstTarget; i < this.targets.length; i++) {
-      if (variant.rejectedTargets.get(i)) {
-        if (i === variant.firstTarget) variant.firstTarget++;
-        continue;
-      }
-      const target = this.targets[i];
-      const permanent =
+    const open = (variant.openTargets ??= this.targets.map((_, i) => i));
+    let kept = 0;
+    let i = 0;
+    for (; i < open.length; i++) {
+      const target = this.targets[open[i]];
+      open[kept++] = open[i];
+      const never =
         !target.schedulable ||
         !fits(requests, target.remaining) ||
         this.tolerates(variant, compiled, target.taints) !== undefined ||
         !variant.alternatives.some((a) => target.requirements.compatible(a, target.knownKeys) === undefined) ||
         compiled.hostPorts.some((p) => target.ports.some((q) => hostPortsConflict(p, q)));
-      if (permanent) {
-        variant.rejectedTargets.set(i);
-        if (i === variant.firstTarget) variant.firstTarget++;
-        continue;
-      }
-      const choice = chooseDomains(variant.owned, group.inverse, (key) => this.domainOf(target, key));
-      if ('reason' in choice) {
-        if (choice.permanent) variant.rejectedTargets.set(i);
-        continue;
-      }
+      const choice = never ? undefined : chooseDomains(variant.owned, group.inverse, (key) => this.domainOf(target, key));
+      if (!choice || ('reason' in choice && choice.permanent)) kept--;
+      if (!choice || 'reason' in choice) continue;
       for (let r = 0; r < requests.length; r++) target.remaining[r] -= requests[r];
       target.ports.push(...compiled.hostPorts);
       target.placed.push(entry.ref);
       this.record(group, target);
-      return true;
+      return this.compact(open, kept, i + 1);
     }
+    open.length = kept;
     return false;
   }
 
