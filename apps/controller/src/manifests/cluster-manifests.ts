@@ -47,6 +47,8 @@ export function sortManifests(documents: readonly ManifestDocument[]): ClusterMa
   const warnings: string[] = [];
   const skipped = new Map<string, { count: number; first: ManifestSource }>();
 
+  const running = runningPodsByWorkload(documents);
+
   for (const doc of documents) {
     const { object, source } = doc;
     switch (object.kind) {
@@ -65,7 +67,7 @@ export function sortManifests(documents: readonly ManifestDocument[]): ClusterMa
       case 'Job':
       case 'CronJob':
         if (ownedByPresentWorkload(object, present)) continue;
-        pendingPods.push(...expandWorkload(doc));
+        pendingPods.push(...expandWorkload(doc, running.get(ownerKey(object.kind, object)) ?? new Set()));
         break;
       case 'DaemonSet':
       case 'Node':
@@ -123,7 +125,37 @@ function podTemplate(doc: ManifestDocument): { template: Record<string, unknown>
   return { template, replicas };
 }
 
-function expandWorkload(doc: ManifestDocument): PodToPlace[] {
+/**
+ * Names of the bound pods of each workload in the input (a Deployment's through its
+ * ReplicaSets), so that `kubectl get deploy,pods -o yaml` does not plan running replicas again.
+ */
+function runningPodsByWorkload(documents: readonly ManifestDocument[]): Map<string, Set<string>> {
+  const deploymentOfReplicaSet = new Map<string, string>();
+  for (const { object } of documents) {
+    const owner = object.kind === 'ReplicaSet' ? object.metadata.ownerReferences?.find((o) => o.kind === 'Deployment') : undefined;
+    if (owner) deploymentOfReplicaSet.set(ownerKey('ReplicaSet', object), `Deployment/${object.metadata.namespace ?? 'default'}/${owner.name}`);
+  }
+  const running = new Map<string, Set<string>>();
+  for (const { object } of documents) {
+    if (object.kind !== 'Pod' || !object.spec?.nodeName || object.status?.phase === 'Succeeded' || object.status?.phase === 'Failed') continue;
+    for (const owner of object.metadata.ownerReferences ?? []) {
+      const key = `${owner.kind}/${object.metadata.namespace ?? 'default'}/${owner.name}`;
+      for (const workload of [key, deploymentOfReplicaSet.get(key)]) {
+        if (!workload) continue;
+        const names = running.get(workload) ?? new Set<string>();
+        names.add(object.metadata.name ?? '');
+        running.set(workload, names);
+      }
+    }
+  }
+  return running;
+}
+
+/**
+ * The replicas still to place: a StatefulSet's by ordinal (`db-1` running means index 1 is
+ * placed), other workloads' by count (their pods have generated names).
+ */
+function expandWorkload(doc: ManifestDocument, running: ReadonlySet<string>): PodToPlace[] {
   const { object, source } = doc;
   const name = object.metadata.name;
   if (!name) throw new ManifestError(source, `${object.kind} has no metadata.name`);
@@ -133,8 +165,10 @@ function expandWorkload(doc: ManifestDocument): PodToPlace[] {
   const templateSpec = asRecord(template.spec);
   const claimTemplates = object.kind === 'StatefulSet' ? claimTemplateNames(object) : [];
   const pods: PodToPlace[] = [];
-  for (let index = 0; index < replicas; index++) {
+  const firstIndex = object.kind === 'StatefulSet' ? 0 : Math.min(running.size, replicas);
+  for (let index = firstIndex; index < replicas; index++) {
     const podName = `${name}-${index}`;
+    if (object.kind === 'StatefulSet' && running.has(podName)) continue;
     const claimVolumes = claimTemplates.map((claim) => ({ name: claim, persistentVolumeClaim: { claimName: `${claim}-${podName}` } }));
     const volumes = [...((templateSpec.volumes as unknown[] | undefined) ?? []), ...claimVolumes];
     pods.push({

@@ -145,3 +145,42 @@ describe('JSON input', () => {
     expect(() => parseManifests('{"kind": "Pod", "metadata": {', 'bad.json')).toThrow(/^bad.json, document 1: malformed YAML at line 1/);
   });
 });
+
+describe('workloads with running pods in the input', () => {
+  it('places only the replicas that are not running (kubectl get deploy,rs,sts,pods)', () => {
+    const text = `${deployment('web', 4)}---
+apiVersion: apps/v1
+kind: ReplicaSet
+metadata: { name: web-7d9f, namespace: shop, ownerReferences: [{ kind: Deployment, name: web }] }
+spec: { replicas: 4, template: { spec: { containers: [] } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web-7d9f-abcde, namespace: shop, ownerReferences: [{ kind: ReplicaSet, name: web-7d9f }] }
+spec: { nodeName: n1, containers: [] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web-7d9f-fghij, namespace: shop, ownerReferences: [{ kind: ReplicaSet, name: web-7d9f }] }
+spec: { nodeName: n1, containers: [] }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: web-7d9f-klmno, namespace: shop, ownerReferences: [{ kind: ReplicaSet, name: web-7d9f }] }
+spec: { containers: [] }
+---
+apiVersion: apps/v1
+kind: StatefulSet
+metadata: { name: db, namespace: shop }
+spec: { replicas: 3, template: { spec: { containers: [] } } }
+---
+apiVersion: v1
+kind: Pod
+metadata: { name: db-1, namespace: shop, ownerReferences: [{ kind: StatefulSet, name: db }] }
+spec: { nodeName: n1, containers: [] }
+`;
+    const sorted = sortManifests(parseManifests(text, 'live.yaml'));
+    expect(sorted.pendingPods.map((p) => p.pod.metadata.name)).toEqual(['web-2', 'web-3', 'db-0', 'db-2']);
+    expect(sorted.boundPods.map((p) => p.pod.metadata.name)).toEqual(['web-7d9f-abcde', 'web-7d9f-fghij', 'db-1']);
+  });
+});
