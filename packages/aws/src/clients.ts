@@ -49,7 +49,7 @@ export function createAwsClients(options: AwsClientOptions): AwsClients {
     iam: new IAMClient(common('iam')),
     ssm: new SSMClient(common('ssm')),
     sqs: new SQSClient(common('sqs')),
-    pricing: new PricingClient(common('pricing', options.endpoint || options.endpoints?.pricing ? options.region : PRICING_REGION)),
+    pricing: new PricingClient(common('pricing', (options.endpoints?.pricing ?? options.endpoint) ? options.region : PRICING_REGION)),
   };
   for (const [service, client] of Object.entries(clients) as [keyof AwsClients, { middlewareStack: MiddlewareStackLike }][]) {
     addActionMiddleware(client.middlewareStack, service, options.onAction);

@@ -77,7 +77,7 @@ export class AwsCloudProvider implements CloudProvider {
     });
     const profiles = new InstanceProfiles(clients.iam, options.clusterName, options.region);
     this.resolver = new NodeClassResolver(clients, profiles, this.launchTemplates, { ...options, clock });
-    this.launcher = new InstanceLauncher(clients.ec2, this.instances, this.unavailableOfferings, this.logger);
+    this.launcher = new InstanceLauncher(clients.ec2, this.instances, this.unavailableOfferings, this.launchTemplates, this.logger);
   }
 
   /** Resolves an EC2NodeClass; the controller writes the result to its status subresource. */
@@ -157,7 +157,7 @@ export class AwsCloudProvider implements CloudProvider {
         ),
     });
     this.logger.info({ nodeclaim: claimName, instance: instance.id, instanceType: instance.instanceType, zone: instance.zone, capacityType: instance.capacityType }, 'launched instance');
-    const launched = this.nodeClaimFor(instance, instanceType);
+    const launched = this.nodeClaimFor(instance, instanceType ?? (await this.instanceTypeOf(instance)));
     return {
       ...nodeClaim,
       metadata: { ...nodeClaim.metadata, labels: { ...nodeClaim.metadata.labels, ...launched.metadata.labels } },

@@ -48,6 +48,7 @@ beforeAll(async () => {
   network = await createNetwork(fixture.ec2, cluster);
   await seedAliasParameters(fixture.ssm, `/${cluster}`, await pickAmis(fixture.ec2));
   await createNodeRole(fixture.iam, `${cluster}-node`);
+  await provider.refreshInstanceTypes(); // the slow catalog read happens here, under the hook timeout
   const nodeClass = nodeClassFor(cluster, 'default');
   nodeClasses.set('default', { ...nodeClass, status: await provider.reconcileNodeClass(nodeClass) });
 });

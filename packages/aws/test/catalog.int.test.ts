@@ -46,7 +46,10 @@ afterAll(async () => {
   expect([...new Set(calls)].filter((a) => !(AWS_ACTIONS as readonly string[]).includes(a))).toEqual([]);
 });
 
-describe('live instance types', () => {
+// A full read of moto's catalog takes seconds (more on a loaded machine): allow for it.
+describe('live instance types', { timeout: 180_000 }, () => {
+  let withPricingApi: InstanceTypeProvider;
+
   it('builds the region from DescribeInstanceTypes/Offerings with spot prices, falling back to bundled on-demand prices', async () => {
     const provider = providerWith();
     const types = await provider.instanceTypes();
@@ -62,9 +65,9 @@ describe('live instance types', () => {
   });
 
   it('reads on-demand prices from the Pricing API when it answers', async () => {
-    const provider = providerWith(pricingEndpoint);
-    const types = await provider.instanceTypes();
-    expect(await provider.onDemandPriceSource()).toBe('pricing-api');
+    withPricingApi = providerWith(pricingEndpoint);
+    const types = await withPricingApi.instanceTypes();
+    expect(await withPricingApi.onDemandPriceSource()).toBe('pricing-api');
     const price = (name: string) => types.find((t) => t.name === name)!.offerings.find((o) => o.capacityType === 'on-demand')!.price;
     expect(price('m5.large')).toBe(0.5);
     expect(price('c5.large')).toBe(0.4);
@@ -73,9 +76,8 @@ describe('live instance types', () => {
   });
 
   it('reads EC2 again only after 12 hours', async () => {
-    const provider = providerWith(pricingEndpoint);
+    const provider = withPricingApi;
     const describes = () => calls.filter((c) => c === 'ec2:DescribeInstanceTypes').length;
-    await provider.instanceTypes();
     const after = describes();
     now += 11 * 60 * 60_000;
     await provider.instanceTypes({ kubelet: { maxPods: 20 } });

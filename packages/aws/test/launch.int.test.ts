@@ -51,6 +51,7 @@ beforeAll(async () => {
   amis = await pickAmis(fixture.ec2);
   await seedAliasParameters(fixture.ssm, `/${cluster}`, amis);
   await createNodeRole(fixture.iam, `${cluster}-node`);
+  await provider.refreshInstanceTypes(); // the slow catalog read happens here, under the hook timeout
   await resolve('default', { tags: { team: 'platform' } });
 });
 

@@ -10,6 +10,8 @@ import { createFleet, type FleetLaunchError, type FleetOverride } from './fleet.
 import type { LaunchTemplates } from './launch-templates.js';
 import { chooseCapacityType, launchableOverrides, type OfferingFilter } from './overrides.js';
 
+const LAUNCH_TEMPLATE_NOT_FOUND = new Set(['InvalidLaunchTemplateName.NotFoundException', 'InvalidLaunchTemplateId.NotFound']);
+
 /** Fleet calls per create at most; each retry leaves out what the previous one reported out of capacity. */
 const MAX_FLEET_ATTEMPTS = 4;
 
@@ -26,7 +28,8 @@ export interface LaunchRequest {
 
 export interface Launched {
   readonly instance: Ec2Instance;
-  readonly instanceType: InstanceType;
+  /** Undefined only for an instance found from an earlier attempt whose type is no longer offered. */
+  readonly instanceType?: InstanceType;
 }
 
 /**
@@ -40,6 +43,7 @@ export class InstanceLauncher {
     private readonly ec2: EC2Client,
     private readonly instances: Instances,
     private readonly unavailable: UnavailableOfferings,
+    private readonly launchTemplates: LaunchTemplates,
     private readonly logger: Logger,
   ) {}
 
@@ -48,11 +52,8 @@ export class InstanceLauncher {
     const subject: ErrorSubject = `NodeClaim ${name}`;
     const existing = await this.call(subject, 'looking for an instance launched earlier', () => this.instances.findByNodeClaim(name));
     if (existing) {
-      const instanceType = request.instanceTypes.find((t) => t.name === existing.instanceType);
-      if (instanceType) {
-        this.logger.info({ nodeclaim: name, instance: existing.id }, 'reusing the instance already launched for this NodeClaim');
-        return { instance: existing, instanceType };
-      }
+      this.logger.info({ nodeclaim: name, instance: existing.id }, 'reusing the instance already launched for this NodeClaim');
+      return { instance: existing, instanceType: request.instanceTypes.find((t) => t.name === existing.instanceType) };
     }
     const failures: (FleetLaunchError & { capacityType: CapacityType })[] = [];
     for (let attempt = 1; attempt <= MAX_FLEET_ATTEMPTS; attempt++) {
@@ -79,6 +80,10 @@ export class InstanceLauncher {
       const retryable = this.recordErrors(result.errors, capacityType, name);
       failures.push(...result.errors.map((e) => ({ ...e, capacityType })));
       if (result.instanceIds.length > 0) return await this.complete(subject, result.instanceIds, request.instanceTypes);
+      if (result.errors.some((e) => LAUNCH_TEMPLATE_NOT_FOUND.has(e.code))) {
+        // Deleted behind our back: check (and create) them again on the next launch.
+        for (const template of new Set(overrides.map((o) => o.launchTemplateName))) this.launchTemplates.forget(template);
+      }
       if (!retryable) {
         throw new CreateError(`${subject}: CreateFleet launched nothing: ${describeFailures(result.errors)}`, result.errors[0]?.code ?? 'FleetLaunchFailed');
       }

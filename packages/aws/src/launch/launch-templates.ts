@@ -63,11 +63,16 @@ export class LaunchTemplates {
       );
     } catch (error) {
       if (!hasErrorCode(error, 'InvalidLaunchTemplateName.AlreadyExistsException')) {
-        this.lastUsed.delete(name);
+        this.forget(name);
         throw error;
       }
     }
     return name;
+  }
+
+  /** Drops what this process knows about a template, so the next `ensure` checks AWS again. */
+  forget(name: string): void {
+    this.lastUsed.delete(name);
   }
 
   /** Names of the cluster's templates (optionally of one EC2NodeClass). */
@@ -97,7 +102,7 @@ export class LaunchTemplates {
   }
 
   private async delete(name: string): Promise<void> {
-    this.lastUsed.delete(name);
+    this.forget(name);
     try {
       await this.ec2.send(new DeleteLaunchTemplateCommand({ LaunchTemplateName: name }));
     } catch (error) {

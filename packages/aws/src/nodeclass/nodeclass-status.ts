@@ -2,7 +2,7 @@ import type { Condition, EC2NodeClass, EC2NodeClassStatus } from '@karpenter-ts/
 import { Labels } from '@karpenter-ts/api';
 import type { AwsClients } from '../clients.js';
 import type { Clock } from '../clock.js';
-import { describeAwsError, isAwsError } from '../errors.js';
+import { describeAwsError, isAuthError, isAwsError } from '../errors.js';
 import type { LaunchTemplates } from '../launch/launch-templates.js';
 import { nodeClassAmiFamily, resolveAmis, type AmiResolverOptions, type ResolvedAmi } from './amis.js';
 import type { InstanceProfiles } from './instance-profiles.js';
@@ -119,7 +119,7 @@ export class NodeClassResolver {
       return await resolve();
     } catch (error) {
       if (!isAwsError(error)) return { ok: false, reason: 'InvalidSpec', message: `spec.${field}: ${(error as Error).message}` };
-      const reason = /denied/.test(describeAwsError(error)) ? 'AccessDenied' : 'AWSError';
+      const reason = isAuthError(error) ? 'AccessDenied' : 'AWSError';
       return { ok: false, reason, message: `resolving spec.${field}: ${describeAwsError(error)}` };
     }
   }
