@@ -348,3 +348,15 @@ describe('schedule: bad input', () => {
     expect(schedule({ pods: [pod('a')], nodePools: [], instanceTypes: {} }).unschedulable[0].reasons).toEqual(['no NodePool can be used (none given, or all invalid)']);
   });
 });
+
+describe('schedule: bad selectors', () => {
+  it('reports a pod whose affinity has an invalid label selector operator', () => {
+    const bad = pod('bad', {
+      affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [{ topologyKey: 'kubernetes.io/hostname', labelSelector: { matchExpressions: [{ key: 'app', operator: 'Equals', values: ['x'] }] } }] } },
+    });
+    const result = schedule(input({ pods: [bad, pod('good')] }));
+    expect(result.problems).toEqual([{ object: 'pod default/bad', field: 'spec.affinity', message: expect.stringMatching(/operator "Equals"/) }]);
+    expect(result.unschedulable.map((u) => u.pod.name)).toEqual(['bad']);
+    expect(result.nodeClaims[0].pods.map((p) => p.name)).toEqual(['good']);
+  });
+});

@@ -1,5 +1,5 @@
 import type { InstanceType } from '@karpenter-ts/api';
-import { Labels } from '@karpenter-ts/api';
+import { Labels, normalizeLabelKey } from '@karpenter-ts/api';
 import { FieldError } from './field-error.js';
 import type { LabelSelector, NodePoolLike, Pod, PodAffinityTerm, Taint, TopologySpreadConstraint } from './kubernetes.js';
 import { compileSelector } from './label-selector.js';
@@ -60,7 +60,6 @@ interface PodGroup {
 }
 
 interface PodEntry {
-  readonly pod: Pod;
   readonly ref: PodRef;
   readonly group: PodGroup;
   readonly order: number;
@@ -78,7 +77,6 @@ interface ExistingTarget extends TopologyTarget {
   readonly schedulable: boolean;
   readonly placed: PodRef[];
 }
-
 
 const noKnownKeys: ReadonlySet<string> = new Set();
 
@@ -180,7 +178,7 @@ class Scheduler {
         this.problem(`nodepool ${name}`, error, 'spec');
       }
     }
-    this.pools.sort((a, b) => b.weight - a.weight || a.name.localeCompare(b.name));
+    this.pools.sort((a, b) => b.weight - a.weight || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     // Capacity already in use counts against the limits.
     for (const cluster of this.input.nodes ?? []) {
       const pool = this.pools.find((p) => p.name === cluster.node.metadata?.labels?.[Labels.nodePool]);
@@ -267,7 +265,7 @@ class Scheduler {
     pods: readonly Pod[],
     reserved: Record<string, number>,
   ): void {
-    const remaining = this.index.vector(allocatable);
+    const remaining = this.index.vector({ pods: 110, ...allocatable }); // the kubelet default when not reported
     const ports: HostPort[] = [];
     const podUse: Record<string, number> = {};
     for (const pod of pods) {
@@ -293,30 +291,29 @@ class Scheduler {
     const groups = new Map<string, PodGroup>();
     const pending: Array<{ pod: Pod; compiled: CompiledPod }> = [];
     for (const [pod, compiled] of compiledPods) pending.push({ pod, compiled });
+    const invalid = new Map<string, string>();
     // Build every group's first variant up front so all topology groups exist before counting.
-    for (const { compiled } of pending) {
-      if (groups.has(compiled.signature)) continue;
-      const requiredAnti = compiled.antiAffinity.map((term) => this.affinityGroup(topologyKinds.anti, term, compiled).group);
-      const group: PodGroup = { compiled, requests: this.index.vector(compiled.requests), variants: [], selecting: [], inverse: [], requiredAnti };
-      const ignore = this.input.options?.ignorePreferences ?? false;
-      const preferences: Preferences = {
-        affinity: ignore ? [] : compiled.preferredAffinity,
-        antiAffinity: ignore ? [] : compiled.preferredAntiAffinity,
-        node: ignore ? [] : compiled.preferredNode,
-        scheduleAnyway: ignore ? [] : compiled.spreads.filter((s) => s.whenUnsatisfiable === 'ScheduleAnyway'),
-        toleratePreferNoSchedule: ignore,
-      };
-      group.variants.push(this.variant(compiled, preferences));
-      groups.set(compiled.signature, group);
+    for (const { pod, compiled } of pending) {
+      if (groups.has(compiled.signature) || invalid.has(compiled.signature)) continue;
+      try {
+        groups.set(compiled.signature, this.podGroup(compiled));
+      } catch (error) {
+        this.problem(describePod(pod), error, 'spec.affinity');
+        invalid.set(compiled.signature, `invalid pod: ${error instanceof Error ? error.message : String(error)}`);
+      }
     }
     // Existing pods' required anti-affinity repels pending pods too.
     for (const target of this.targets) {
       for (const pod of target.pods) {
         const pseudo = { namespace: pod.metadata?.namespace ?? 'default', labels: pod.metadata?.labels ?? {} } as CompiledPod;
         for (const term of pod.spec?.affinity?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution ?? []) {
-          const { group } = this.affinityGroup(topologyKinds.anti, term, pseudo);
-          const domain = this.domainOf(target, group.key);
-          if (domain !== undefined) group.record(domain, false, true);
+          try {
+            const { group } = this.affinityGroup(topologyKinds.anti, term, pseudo);
+            const domain = this.domainOf(target, group.key);
+            if (domain !== undefined) group.record(domain, false, true);
+          } catch (error) {
+            this.problem(describePod(pod), error, 'spec.affinity.podAntiAffinity');
+          }
         }
       }
     }
@@ -327,7 +324,9 @@ class Scheduler {
     }
     let order = 0;
     for (const { pod, compiled } of pending) {
-      this.entries.push({ pod, ref: podRef(pod), group: groups.get(compiled.signature)!, order: order++ });
+      const group = groups.get(compiled.signature);
+      if (group) this.entries.push({ ref: podRef(pod), group, order: order++ });
+      else this.unschedulable.push({ pod: podRef(pod), reasons: [invalid.get(compiled.signature)!] });
     }
     const cpu = this.index.position('cpu')!;
     const memory = this.index.position('memory')!;
@@ -338,6 +337,22 @@ class Scheduler {
         (a.group.compiled.signature < b.group.compiled.signature ? -1 : a.group.compiled.signature > b.group.compiled.signature ? 1 : 0) ||
         a.order - b.order,
     );
+  }
+
+  /** A group for identical pods, with its first (unrelaxed) variant. Throws for an invalid label selector. */
+  private podGroup(compiled: CompiledPod): PodGroup {
+    const requiredAnti = compiled.antiAffinity.map((term) => this.affinityGroup(topologyKinds.anti, term, compiled).group);
+    const group: PodGroup = { compiled, requests: this.index.vector(compiled.requests), variants: [], selecting: [], inverse: [], requiredAnti };
+    const ignore = this.input.options?.ignorePreferences ?? false;
+    const preferences: Preferences = {
+      affinity: ignore ? [] : compiled.preferredAffinity,
+      antiAffinity: ignore ? [] : compiled.preferredAntiAffinity,
+      node: ignore ? [] : compiled.preferredNode,
+      scheduleAnyway: ignore ? [] : compiled.spreads.filter((s) => s.whenUnsatisfiable === 'ScheduleAnyway'),
+      toleratePreferNoSchedule: ignore,
+    };
+    group.variants.push(this.variant(compiled, preferences));
+    return group;
   }
 
   private variant(compiled: CompiledPod, preferences: Preferences): PodVariant {
@@ -376,7 +391,7 @@ class Scheduler {
     };
     const group = this.topologyGroup(
       'spread',
-      spread.topologyKey,
+      normalizeLabelKey(spread.topologyKey),
       new Set([compiled.namespace]),
       selector,
       Math.max(1, spread.maxSkew),
@@ -392,7 +407,7 @@ class Scheduler {
       ...(term.mismatchLabelKeys ?? []).filter((k) => k in compiled.labels).map((key) => ({ key, operator: 'NotIn', values: [compiled.labels[key]] })),
     ];
     const selector = compileSelector(term.labelSelector, extra);
-    const group = this.topologyGroup(kind, term.topologyKey, this.termNamespaces(term, compiled.namespace), selector, 0, 0, {});
+    const group = this.topologyGroup(kind, normalizeLabelKey(term.topologyKey), this.termNamespaces(term, compiled.namespace), selector, 0, 0, {});
     return { group, selfMatch: group.selects(compiled.namespace, compiled.labels) };
   }
 
