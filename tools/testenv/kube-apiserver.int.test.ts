@@ -68,7 +68,7 @@ describe('kube-apiserver', () => {
     expect(token.status?.token.split('.')).toHaveLength(3);
   });
 
-  it('delivers add, modify and delete to a watch started from a resourceVersion', async () => {
+  it('delivers add, modify and delete of a ConfigMap to a watch started from a resourceVersion', async () => {
     const list = await core.listNamespacedConfigMap({ namespace: ns });
     const watching = watchUntil(kc, `/api/v1/namespaces/${ns}/configmaps`, list.metadata!.resourceVersion!, (events) =>
       events.some((e) => e.type === 'DELETED'),
@@ -79,6 +79,26 @@ describe('kube-apiserver', () => {
     const events = (await watching).filter((e) => e.object.metadata?.name === 'watched');
     expect(events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
     expect(events[1].object.data).toEqual({ step: 'modified' });
+  });
+
+  it('delivers add, modify and delete of a NodePool (a custom resource) the same way', async () => {
+    const nodePools = kc.makeApiClient(CustomObjectsApi);
+    const at = { group: 'karpenter.sh', version: 'v1', plural: 'nodepools' };
+    const name = `watched-${ns}`;
+    const list = (await nodePools.listClusterCustomObject(at)) as { metadata: { resourceVersion: string } };
+    const watching = watchUntil(kc, '/apis/karpenter.sh/v1/nodepools', list.metadata.resourceVersion, (events) =>
+      events.some((e) => e.type === 'DELETED' && e.object.metadata?.name === name),
+    );
+    const nodeClassRef = { group: 'karpenter.k8s.aws', kind: 'EC2NodeClass', name: 'default' };
+    await nodePools.createClusterCustomObject({
+      ...at,
+      body: { apiVersion: 'karpenter.sh/v1', kind: 'NodePool', metadata: { name }, spec: { template: { spec: { requirements: [], nodeClassRef } } } },
+    });
+    await nodePools.patchClusterCustomObject({ ...at, name, body: [{ op: 'add', path: '/spec/weight', value: 10 }] });
+    await nodePools.deleteClusterCustomObject({ ...at, name });
+    const events = (await watching).filter((e) => e.object.metadata?.name === name);
+    expect(events.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    expect((events[1].object as { spec?: { weight?: number } }).spec?.weight).toBe(10);
   });
 
   it('answers a watch from an expired resourceVersion with 410 Gone, and a relist resumes it', async () => {
