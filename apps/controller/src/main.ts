@@ -1,6 +1,5 @@
 // Entry point of the controller: `npm run controller` from a checkout, or the container's command.
 import 'reflect-metadata';
-import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { AwsCloudProvider, createAwsClients, type AwsClientOptions } from '@karpenter-ts/aws';
 import { KubeClient, systemClock } from '@karpenter-ts/kube';
@@ -8,8 +7,6 @@ import { openLedger } from './ledger/index.js';
 import { createOperator, type RunningOperator } from './operator/create-operator.js';
 import { createLogger } from './operator/logger.js';
 import { loadSettings, SettingsError } from './settings/settings.js';
-
-const serviceAccountCA = '/var/run/secrets/kubernetes.io/serviceaccount/ca.crt';
 
 async function main(): Promise<void> {
   let settings;
@@ -24,8 +21,7 @@ async function main(): Promise<void> {
   const kube = KubeClient.fromEnvironment();
   const version = await kube.request<{ major: string; minor: string }>('GET', '/version');
   const kubernetesVersion = `${version.major}.${version.minor.replace(/\D.*$/, '')}`;
-  const cluster = kube.config.getCurrentCluster()!;
-  const clusterCABundle = cluster.caData ?? readIfExists(cluster.caFile) ?? readIfExists(serviceAccountCA) ?? '';
+  const clusterCABundle = kube.connection.ca?.toString('base64') ?? '';
 
   const ledger = await openLedger({ databaseUrl: settings.databaseUrl, sqlitePath: settings.ledgerPath });
   // The provider reads EC2NodeClasses through the operator's cache, which exists once the operator does.
@@ -33,7 +29,7 @@ async function main(): Promise<void> {
   const cloudProvider = new AwsCloudProvider(createAwsClients({ region: settings.awsRegion, ...awsEndpoints(process.env) }), {
     region: settings.awsRegion,
     clusterName: settings.clusterName,
-    clusterEndpoint: settings.clusterEndpoint ?? cluster.server,
+    clusterEndpoint: settings.clusterEndpoint ?? kube.server,
     clusterCABundle,
     kubernetesVersion,
     ssmParameterPrefix: process.env.AWS_SSM_PARAMETER_PREFIX,
@@ -78,15 +74,6 @@ function awsEndpoints(env: NodeJS.ProcessEnv): Pick<AwsClientOptions, 'endpoint'
   const services = ['ec2', 'iam', 'ssm', 'sqs', 'pricing'] as const;
   const endpoints = Object.fromEntries(services.map((s) => [s, env[`AWS_ENDPOINT_URL_${s.toUpperCase()}`]]).filter(([, url]) => url));
   return { endpoint: env.AWS_ENDPOINT_URL || undefined, endpoints };
-}
-
-function readIfExists(path: string | undefined): string | undefined {
-  if (!path) return undefined;
-  try {
-    return readFileSync(path).toString('base64');
-  } catch {
-    return undefined;
-  }
 }
 
 main().catch((err: unknown) => {

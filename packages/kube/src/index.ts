@@ -1,5 +1,7 @@
 export { KubeClient, KubeApiError, isAlreadyExists, isConflict, isGone, isNotFound } from './kube-client.js';
 export type { Query, RequestOptions } from './kube-client.js';
+export { loadKubeConnection, fromKubeconfig } from './kubeconfig.js';
+export type { KubeConnection } from './kubeconfig.js';
 export { Resources, KarpenterResources, resource, resourcePath, apiVersionOf, keyOf } from './resources.js';
 export type { KubeObject, KubeObjectMeta, KubeList, Lease, Resource } from './resources.js';
 export { ResourceClient } from './resource-client.js';

@@ -1,6 +1,6 @@
 import * as http from 'node:http';
 import * as https from 'node:https';
-import { KubeConfig } from '@kubernetes/client-node';
+import { loadKubeConnection, type KubeConnection } from './kubeconfig.js';
 
 /** An error answered by the API server, with its HTTP status and the Status reason (`Conflict`, `NotFound`, …). */
 export class KubeApiError extends Error {
@@ -47,20 +47,15 @@ export interface RequestOptions {
 export class KubeClient {
   private agent: http.Agent | undefined;
 
-  constructor(readonly config: KubeConfig) {
-    if (!config.getCurrentCluster()) throw new Error('kubeconfig has no current cluster: set current-context or KUBECONFIG');
-  }
+  constructor(readonly connection: KubeConnection) {}
 
   /** From `KUBECONFIG` (or the given file), else the in-cluster service account, else ~/.kube/config. */
   static fromEnvironment(kubeconfigPath: string | undefined = process.env.KUBECONFIG): KubeClient {
-    const kc = new KubeConfig();
-    if (kubeconfigPath) kc.loadFromFile(kubeconfigPath);
-    else kc.loadFromDefault();
-    return new KubeClient(kc);
+    return new KubeClient(loadKubeConnection(kubeconfigPath));
   }
 
   get server(): string {
-    return this.config.getCurrentCluster()!.server;
+    return this.connection.server;
   }
 
   async request<T>(method: string, path: string, options: RequestOptions = {}): Promise<T> {
@@ -109,15 +104,15 @@ export class KubeClient {
     for (const [key, value] of Object.entries(options.query ?? {})) {
       if (value !== undefined) url.searchParams.set(key, String(value));
     }
-    const tls: https.RequestOptions = {};
-    await this.config.applyToHTTPSOptions(tls);
+    const c = this.connection;
     const isHttps = url.protocol === 'https:';
     this.agent ??= isHttps
-      ? new https.Agent({ keepAlive: true, maxSockets: 64, ca: tls.ca, cert: tls.cert, key: tls.key, rejectUnauthorized: tls.rejectUnauthorized, servername: tls.servername })
+      ? new https.Agent({ keepAlive: true, maxSockets: 64, ca: c.ca, cert: c.clientCert, key: c.clientKey, rejectUnauthorized: !c.insecureSkipTlsVerify, servername: c.tlsServerName })
       : new http.Agent({ keepAlive: true, maxSockets: 64 });
     const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
-    const headers: http.OutgoingHttpHeaders = { ...(tls.headers as http.OutgoingHttpHeaders | undefined), Accept: 'application/json' };
-    if (tls.auth) headers.Authorization = 'Basic ' + Buffer.from(tls.auth).toString('base64');
+    const headers: http.OutgoingHttpHeaders = { Accept: 'application/json' };
+    const authorization = await c.authorization();
+    if (authorization) headers.Authorization = authorization;
     if (payload) {
       headers['Content-Type'] = options.contentType ?? 'application/json';
       headers['Content-Length'] = payload.length;

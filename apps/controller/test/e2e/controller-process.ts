@@ -4,12 +4,17 @@ import { createInterface } from 'node:readline';
 
 const repoRoot = fileURLToPath(new URL('../../../../', import.meta.url));
 const mainPath = fileURLToPath(new URL('../../src/main.ts', import.meta.url));
+const compiledMainPath = fileURLToPath(new URL('../../dist/main.js', import.meta.url));
+
+/** The V8 settings the image runs with (see the Dockerfile): a small young generation and a bounded old one. */
+export const productionNodeOptions = ['--max-semi-space-size=2', '--max-old-space-size=192'];
 
 export type LogLine = Record<string, unknown> & { msg?: string };
 
 /**
  * The controller as its own process, started the way `npm run controller` starts it (one node
  * process, so a signal reaches the controller itself), with the settings in its environment.
+ * `compiled` runs the built `dist/main.js` with the image's Node options instead, as in production.
  */
 export class ControllerProcess {
   readonly logs: LogLine[] = [];
@@ -17,8 +22,9 @@ export class ControllerProcess {
   private readonly child: ChildProcess;
   readonly exited: Promise<number | null>;
 
-  constructor(readonly identity: string, env: Record<string, string>) {
-    this.child = spawn(process.execPath, ['--import', 'tsx', '--conditions=@karpenter-ts/source', mainPath], {
+  constructor(readonly identity: string, env: Record<string, string>, options: { compiled?: boolean } = {}) {
+    const args = options.compiled ? [...productionNodeOptions, compiledMainPath] : ['--import', 'tsx', '--conditions=@karpenter-ts/source', mainPath];
+    this.child = spawn(process.execPath, args, {
       cwd: repoRoot,
       // tsx must read the app's tsconfig (experimentalDecorators) rather than search from the repo root.
       env: { ...process.env, TSX_TSCONFIG_PATH: fileURLToPath(new URL('../../tsconfig.json', import.meta.url)), POD_NAME: identity, METRICS_PORT: '0', HEALTH_PROBE_PORT: '0', LOG_LEVEL: 'info', ...env },
