@@ -1,6 +1,5 @@
 import { readFileSync } from 'node:fs';
 import { parsePriceOverrides, type PriceOverrides } from '@karpenter-ts/aws/catalog';
-import { describeLedgerLocation, openLedger } from '../ledger/index.js';
 import { sortManifests } from '../manifests/cluster-manifests.js';
 import { readManifests } from '../manifests/read-manifests.js';
 import { CliError } from './cli-error.js';
@@ -38,6 +37,8 @@ export async function runPlanCommand(options: PlanCommandOptions, io: CliIo): Pr
   io.stdout.write(formatPlan(result, options.output));
 
   if (options.ledger) {
+    // Loaded only now (kysely is a large module tree), after the plan is on the screen.
+    const { describeLedgerLocation, openLedger } = await import('../ledger/index.js');
     const location = ledgerLocation(options.db, io.env);
     try {
       const ledger = await openLedger(location);
