@@ -1,5 +1,5 @@
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { NodeClaimNotFoundError, type EC2NodeClass } from '@karpenter-ts/api';
+import { CreateError, NodeClaimNotFoundError, type EC2NodeClass } from '@karpenter-ts/api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AWS_ACTIONS } from '../src/actions.js';
 import {
@@ -134,6 +134,26 @@ describe('launch, tags, get, list and delete against moto', () => {
     const out = await fixture.ec2.send(new DescribeInstancesCommand({ Filters: [{ Name: 'tag:karpenter.sh/nodeclaim', Values: ['leaky-1'] }] }));
     const states = out.Reservations!.flatMap((r) => r.Instances!).map((i) => i.State?.Name);
     expect(states).toEqual(['terminated']);
+  });
+});
+
+describe('invalid settings', () => {
+  it('fails without launching when spec.userData cannot be merged, naming the NodeClaim, EC2NodeClass and field', async () => {
+    await resolve('bad-user-data', { userData: 'MIME-Version: 1.0\nContent-Type: multipart/mixed\n\necho hi\n' });
+    const fleetsBefore = proxy.fleets.length;
+    const error = await provider.create(nodeClaimFor('bad-1', 'bad-user-data', onDemand(['c5.large']))).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(CreateError);
+    expect((error as CreateError).reason).toBe('InvalidConfiguration');
+    expect((error as Error).message).toMatch(/^NodeClaim bad-1: preparing the launch template from EC2NodeClass bad-user-data: spec.userData: .*boundary/);
+    expect(proxy.fleets.length).toBe(fleetsBefore);
+  });
+
+  it('refuses a NodeClaim whose EC2NodeClass is not ready, saying why', async () => {
+    const broken = nodeClassFor(cluster, 'not-ready', { subnetSelectorTerms: [{ tags: { 'karpenter.sh/discovery': 'nowhere' } }] });
+    nodeClasses.set('not-ready', { ...broken, status: await provider.reconcileNodeClass(broken) });
+    await expect(provider.create(nodeClaimFor('nr-1', 'not-ready', onDemand(['c5.large'])))).rejects.toThrow(
+      /NodeClaim nr-1: EC2NodeClass not-ready is not ready: SubnetsReady=False: no subnet/,
+    );
   });
 });
 

@@ -1,7 +1,7 @@
 import type { CapacityType, InstanceType, NodeClaim } from '@karpenter-ts/api';
 import { CreateError, InsufficientCapacityError } from '@karpenter-ts/api';
 import type { EC2Client } from '@aws-sdk/client-ec2';
-import { AwsCallError, CAPACITY_ERROR_CODES, SUBNET_EXHAUSTED_ERROR_CODE, isAuthError, type ErrorSubject } from '../errors.js';
+import { AwsCallError, CAPACITY_ERROR_CODES, isAuthError, isAwsError, subjectMessage, SUBNET_EXHAUSTED_ERROR_CODE, type ErrorSubject } from '../errors.js';
 import type { Ec2Instance, Instances } from '../instances.js';
 import type { Logger } from '../logger.js';
 import { subnetPerZone, type ResolvedSubnet } from '../nodeclass/subnets.js';
@@ -55,6 +55,9 @@ export class InstanceLauncher {
       this.logger.info({ nodeclaim: name, instance: existing.id }, 'reusing the instance already launched for this NodeClaim');
       return { instance: existing, instanceType: request.instanceTypes.find((t) => t.name === existing.instanceType) };
     }
+    if (request.instanceTypes.length === 0) {
+      throw new InsufficientCapacityError(`${subject}: no instance type fits its resource requests and has an AMI for its architecture in EC2NodeClass ${request.nodeClassName}`);
+    }
     const failures: (FleetLaunchError & { capacityType: CapacityType })[] = [];
     for (let attempt = 1; attempt <= MAX_FLEET_ATTEMPTS; attempt++) {
       const filter: OfferingFilter = {
@@ -70,7 +73,9 @@ export class InstanceLauncher {
       for (const o of priced) {
         const launchTemplateName =
           templates.get(o.instanceType.name) ??
-          (await this.call(subject, 'preparing the launch template', () => request.launchTemplateFor(o.instanceType, capacityType)));
+          (await this.call(subject, `preparing the launch template from EC2NodeClass ${request.nodeClassName}`, () =>
+            request.launchTemplateFor(o.instanceType, capacityType),
+          ));
         templates.set(o.instanceType.name, launchTemplateName);
         overrides.push({ instanceType: o.instanceType.name, zone: o.zone, subnetId: o.subnetId, launchTemplateName });
       }
@@ -133,7 +138,9 @@ export class InstanceLauncher {
       return await fn();
     } catch (error) {
       if (error instanceof AwsCallError || error instanceof CreateError) throw error;
-      if (isAuthError(error)) throw new CreateError(new AwsCallError(subject, what, error).message, 'AccessDenied', { cause: error });
+      // Denied calls and invalid settings (e.g. spec.userData) fail the same way on every retry.
+      if (isAuthError(error)) throw new CreateError(subjectMessage(subject, what, error), 'AccessDenied', { cause: error });
+      if (!isAwsError(error)) throw new CreateError(subjectMessage(subject, what, error), 'InvalidConfiguration', { cause: error });
       throw new AwsCallError(subject, what, error);
     }
   }
