@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { parse as parseYaml } from 'yaml';
 import { createProgram } from './program.js';
 
 const examples = new URL('../../../../examples/workloads/', import.meta.url).pathname;
@@ -88,6 +89,12 @@ spec:
     expect(plan.lowerBoundPricePerHour).toBeGreaterThan(0);
     expect(plan.lowerBoundPricePerHour).toBeLessThanOrEqual(plan.totalPricePerHour);
     expect(plan.unschedulable).toEqual([{ pod: 'shop/picky', reasons: { default: expect.stringMatching(/label "team"/) } }]);
+  });
+
+  it('--output yaml carries the same document', async () => {
+    const args = ['plan', '-f', file('pool.yaml', pool), '-f', file('web.yaml', web(2)), '--no-ledger'];
+    const [json, yaml] = await Promise.all([run([...args, '-o', 'json']), run([...args, '-o', 'yaml'])]);
+    expect(parseYaml(yaml.stdout)).toEqual(JSON.parse(json.stdout));
   });
 
   it('--output table shows rows, totals, the lower bound and reasons', async () => {
@@ -229,6 +236,6 @@ describe('karpenter-ts validate', () => {
   it('exits 0 for valid objects', async () => {
     const { code, stdout } = await run(['validate', '-f', file('pool.yaml', pool)]);
     expect(code).toBe(0);
-    expect(stdout).toMatch(/2 objects valid/);
+    expect(stdout).toBe('2 objects valid:\n  NodePool default\n  EC2NodeClass default\n');
   });
 });

@@ -17,6 +17,6 @@ export function runValidateCommand(files: readonly string[], io: CliIo): number 
     io.stderr.write(`${problems.length} problem${problems.length > 1 ? 's' : ''} in ${documents.length} objects\n`);
     return 1;
   }
-  io.stdout.write(`${documents.length} objects valid (${documents.map((d) => `${d.object.kind} ${d.object.metadata.name}`).join(', ')})\n`);
+  io.stdout.write(`${documents.length} objects valid:\n${documents.map((d) => `  ${d.object.kind} ${d.object.metadata.name}\n`).join('')}`);
   return 0;
 }
