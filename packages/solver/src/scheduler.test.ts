@@ -266,6 +266,20 @@ describe('schedule: NodePools, resources and limits', () => {
     expect(result.unschedulable[0].reasons).toEqual(['nodepool default: limit nodes 1 reached']);
   });
 
+  it('counts a NodeClaim not launched yet against the limits as its largest possible type', () => {
+    const inFlight = {
+      nodeClaim: {
+        metadata: { name: 'default-new', labels: { 'karpenter.sh/nodepool': 'default' } },
+        spec: { requirements: [{ key: 'node.kubernetes.io/instance-type', operator: 'In', values: ['m.2', 'm.8'] }] },
+      },
+      pods: [pod('nominated', { cpu: '1500m' })],
+    };
+    const pool = nodePool('default', { limits: { cpu: '10' } });
+    // 10 − 8 leaves room for an m.2 only.
+    const result = schedule(input({ pods: [pod('a', { cpu: '1' })], nodeClaims: [inFlight], nodePools: [pool] }));
+    expect(result.nodeClaims.map((c) => c.instanceTypes.map((t) => t.name))).toEqual([['m.2']]);
+  });
+
   it('schedules extended resources only on types that have them', () => {
     const gpu = instanceType('g.8', { cpu: 8, memoryGiB: 32, price: 3, extra: { 'nvidia.com/gpu': 1 } });
     const p = pod('train', { extra: { 'nvidia.com/gpu': '1' } });

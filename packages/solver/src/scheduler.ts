@@ -187,7 +187,25 @@ class Scheduler {
     for (const { nodeClaim } of this.input.nodeClaims ?? []) {
       if (nodeClaim.status?.nodeName) continue; // counted as a node
       const pool = this.pools.find((p) => p.name === nodeClaim.metadata?.labels?.[Labels.nodePool]);
-      if (pool) this.useLimits(pool, this.safeResources(nodeClaim.status?.capacity));
+      if (!pool) continue;
+      const capacity = this.safeResources(nodeClaim.status?.capacity);
+      if (Object.keys(capacity).length === 0) {
+        // Not launched yet: it may still become its largest instance type, as a planned claim would.
+        let requirements: Requirements | undefined;
+        try {
+          requirements = Requirements.from(nodeClaim.spec?.requirements);
+        } catch {
+          // Reported when the NodeClaim is read as capacity.
+        }
+        for (const t of pool.types) {
+          if (!requirements || requirements.intersects(t.requirements) !== undefined) continue;
+          for (const position of pool.limited) {
+            const resource = this.index.names[position];
+            capacity[resource] = Math.max(capacity[resource] ?? 0, t.capacity[position]);
+          }
+        }
+      }
+      this.useLimits(pool, capacity);
     }
   }
 
