@@ -162,3 +162,13 @@ describe('pod affinity and anti-affinity', () => {
     expect(placements(schedule(input({ pods: [pod('web', { labels: web, cpu: '100m', affinity: prefer })], nodes: [n1], nodePools: [full] })))).toEqual({ web: 'n1' });
   });
 });
+
+describe('topology keys without values', () => {
+  it('lets anti-affinity hold but not spread on a label nodes will not carry', () => {
+    const rack = 'example.com/rack';
+    const anti = schedule(input({ pods: replicas(2, { cpu: '100m', affinity: { podAntiAffinity: { requiredDuringSchedulingIgnoredDuringExecution: [term(rack, web)] } } }) }));
+    expect(anti.unschedulable).toEqual([]);
+    const spreadOnRack = schedule(input({ pods: replicas(1, { topologySpreadConstraints: spread(rack) }) }));
+    expect(spreadOnRack.unschedulable[0].reasons).toEqual(['nodepool default: nodes have no example.com/rack label for topology spread (maxSkew 1) on example.com/rack']);
+  });
+});

@@ -114,6 +114,8 @@ export function chooseDomains(
     if (!current) {
       const domain = domainOf(group.key);
       if (domain === undefined) return undefined;
+      // A key no NodePool or node has values for: the node will not carry the label.
+      if (typeof domain !== 'string' && group.domains.size === 0) return undefined;
       current = typeof domain === 'string' ? [domain] : [...group.domains].filter((d) => domain.has(d)).sort();
     }
     return current;
@@ -121,9 +123,9 @@ export function chooseDomains(
   for (const { group, selfMatch } of owned) {
     const current = optionsFor(group);
     if (!current) {
-      // A node without the topology label is never in a domain: spread and affinity cannot be met there.
+      // A node without the topology label is in no domain: anti-affinity holds, spread and affinity cannot.
       if (group.kind === 'anti-affinity') continue;
-      return { reason: `node has no ${group.key} label for ${group.describe()}`, permanent: true };
+      return { reason: `nodes have no ${group.key} label for ${group.describe()}`, permanent: true };
     }
     let next: string[];
     if (group.kind === 'spread') {
