@@ -5,11 +5,11 @@
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { KubeConfig } from '@kubernetes/client-node';
 import { KubeApiError, KubeClient } from '@karpenter-ts/kube';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { controllerPermissions, forbiddenPermissions, resourceNameFor } from './controller-permissions.js';
+import { clientWithToken, serviceAccountToken } from './service-account.js';
 import { controllerChart, crdChart, crdSource, findHelm, helm, helmMissing, render, type HelmResult, type Manifest } from './helm.js';
 
 const kubeconfig = process.env.KUBECONFIG;
@@ -187,18 +187,7 @@ describe.skipIf(!ready)('charts on the real API server', () => {
       let controller: KubeClient;
 
       beforeAll(async () => {
-        const token = await admin.request<{ status: { token: string } }>('POST', `/api/v1/namespaces/${namespace}/serviceaccounts/${release}/token`, {
-          body: { apiVersion: 'authentication.k8s.io/v1', kind: 'TokenRequest', spec: { expirationSeconds: 600 } },
-        });
-        const cluster = admin.config.getCurrentCluster()!;
-        const config = new KubeConfig();
-        config.loadFromOptions({
-          clusters: [cluster],
-          users: [{ name: 'controller', token: token.status.token }],
-          contexts: [{ name: 'controller', cluster: cluster.name, user: 'controller' }],
-          currentContext: 'controller',
-        });
-        controller = new KubeClient(config);
+        controller = clientWithToken(admin, await serviceAccountToken(admin, namespace, release, 600));
       });
 
       afterAll(() => controller?.close());
