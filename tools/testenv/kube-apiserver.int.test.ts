@@ -1,6 +1,6 @@
 // Behaviour of the real API server that the controller relies on: RBAC, watches from a
 // resourceVersion, relisting after 410 Gone, and the Eviction API honouring PodDisruptionBudgets.
-import { ApiextensionsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, PolicyV1Api, VersionApi, Watch, type KubeConfig, type V1ConfigMap } from '@kubernetes/client-node';
+import { ApiextensionsV1Api, AuthorizationV1Api, CoreV1Api, CustomObjectsApi, PolicyV1Api, VersionApi, Watch, type KubeConfig } from '@kubernetes/client-node';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { freshNamespace, kubeConfigFromEnv, waitForCrdsEstablished } from './index.js';
 
