@@ -101,6 +101,7 @@ class Scheduler {
   private readonly entries: PodEntry[] = [];
   private readonly maxInstanceTypes: number;
   private claimCounter = 0;
+  private probeTotal: Float64Array | undefined;
 
   constructor(private readonly input: SchedulingInput) {
     this.maxInstanceTypes = input.options?.maxInstanceTypes ?? 60;
@@ -647,10 +648,11 @@ class Scheduler {
     const base = claim.requirements.narrowedBy(alternative);
     const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(base, claim.hostname, key));
     if ('reason' in choice) return choice.permanent ? 'permanent' : 'temporary';
-    const narrowed = base.narrowedBy(this.withDomains(new Requirements(), choice.domains));
+    const narrowed = this.pinDomains(base, choice.domains);
     const changed = narrowed !== claim.requirements;
     if (changed && !mayNarrow) return 'temporary';
-    const total = new Float64Array(requests.length);
+    // A probe only reads the sum, so it reuses one buffer instead of allocating.
+    const total = commit ? new Float64Array(requests.length) : (this.probeTotal ??= new Float64Array(requests.length));
     for (let r = 0; r < requests.length; r++) total[r] = claim.requests[r] + requests[r];
     const allowed = changed ? offeringFilter(narrowed) : undefined;
     const keep = (t: TypeOption) => fits(total, t.available) && (!allowed || (narrowed.intersects(t.requirements) === undefined && t.offerings.some(allowed)));
@@ -679,11 +681,13 @@ class Scheduler {
     return requirement?.singleValue() ?? requirement ?? Requirement.exists(key);
   }
 
-  private withDomains(alternative: Requirements, domains: ReadonlyMap<string, string>): Requirements {
-    let result = alternative;
-    for (const [key, domain] of domains) if (key !== Labels.hostname) result = result.with(Requirement.in(key, [domain]));
+  /** Narrows requirements to the chosen topology domains (hostnames are the claim itself). */
+  private pinDomains(requirements: Requirements, domains: ReadonlyMap<string, string>): Requirements {
+    let result = requirements;
+    for (const [key, domain] of domains) if (key !== Labels.hostname) result = result.narrowedBy(new Requirements([Requirement.in(key, [domain])]));
     return result;
   }
+
 
   private meetsMinValues(requirements: Requirements, types: readonly TypeOption[]): boolean {
     for (const requirement of requirements.values()) {
@@ -749,7 +753,7 @@ class Scheduler {
     const { compiled, requests } = group;
     const choice = chooseDomains(variant.owned, group.inverse, (key) => this.claimDomain(base, hostname, key));
     if ('reason' in choice) return choice.reason;
-    const requirements = base.narrowedBy(this.withDomains(new Requirements(), choice.domains));
+    const requirements = this.pinDomains(base, choice.domains);
 
     const compatible = this.typesFor(pool, requirements);
     if (compatible.length === 0) return this.explainNoType(pool, requirements);
