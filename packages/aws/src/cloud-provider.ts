@@ -110,7 +110,10 @@ export class AwsCloudProvider implements CloudProvider {
     if (!nodeClass) {
       throw new NodeClassNotReadyError(`NodePool ${nodePool.metadata.name}: EC2NodeClass ${name} (spec.template.spec.nodeClassRef) does not exist: create it or fix the reference`);
     }
-    return named(`EC2NodeClass ${name}`, `listing instance types for NodePool ${nodePool.metadata.name}`, () => this.instanceTypesFor(nodeClass));
+    const types = await named(`EC2NodeClass ${name}`, `listing instance types for NodePool ${nodePool.metadata.name}`, () => this.instanceTypesFor(nodeClass));
+    // Only architectures the EC2NodeClass has an AMI for can be launched (all while AMIs are unresolved).
+    const architectures = new Set((nodeClass.status?.amis ?? []).map((ami) => archOf(ami.requirements)));
+    return architectures.size ? types.filter((type) => architectures.has(archOf(type.requirements))) : types;
   }
 
   async create(nodeClaim: NodeClaim): Promise<NodeClaim> {

@@ -64,6 +64,21 @@ afterAll(async () => {
 });
 
 describe('instance choice', () => {
+  it('offers only the architectures the EC2NodeClass has an AMI for', async () => {
+    const nodePool = { metadata: { name: 'default' }, spec: { template: { spec: { nodeClassRef: { name: 'default' } } } } } as NodePool;
+    const archOf = (types: { requirements: readonly { key: string; values?: readonly string[] }[] }[]) =>
+      new Set(types.map((t) => t.requirements.find((r) => r.key === 'kubernetes.io/arch')?.values?.[0]));
+    expect(archOf(await provider.getInstanceTypes(nodePool))).toEqual(new Set(['amd64', 'arm64']));
+    const current = nodeClasses.get('default')!;
+    const amd64Only = current.status!.amis!.filter((a) => a.requirements[0].values?.[0] === 'amd64');
+    nodeClasses.set('default', { ...current, status: { ...current.status, amis: amd64Only } });
+    try {
+      expect(archOf(await provider.getInstanceTypes(nodePool))).toEqual(new Set(['amd64']));
+    } finally {
+      nodeClasses.set('default', current);
+    }
+  });
+
   it('sends on-demand overrides cheapest first with lowest-price, one per instance type and zone', async () => {
     const launched = await create(['on-demand']);
     const fleet = lastFleet();
