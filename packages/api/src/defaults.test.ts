@@ -85,6 +85,15 @@ describe('withDefaults', () => {
     });
   });
 
+  it('drops null fields and map entries like the API server, then defaults them', () => {
+    const nodeClass = withDefaults({
+      ...minimalNodeClass,
+      spec: { ...minimalNodeClass.spec, metadataOptions: null, tags: { team: 'a', owner: null } },
+    } as unknown as EC2NodeClass);
+    expect(nodeClass.spec.metadataOptions.httpTokens).toBe('required');
+    expect(nodeClass.spec.tags).toEqual({ team: 'a' });
+  });
+
   it('does not modify its input', () => {
     const input = structuredClone(minimalNodePool);
     withDefaults(input);

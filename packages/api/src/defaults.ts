@@ -5,21 +5,19 @@ const isPlainObject = (value: unknown): value is Record<string, unknown> =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
- * Applies schema defaults the way the API server does: a property that is absent (or null
- * and not nullable) gets a copy of its default, and defaulting continues inside the value,
- * so a defaulted `{}` picks up the defaults of its own fields. Present values are never merged.
+ * Applies schema defaults the way the API server does: null fields are dropped, a property
+ * that is absent gets a copy of its default, and defaulting continues inside the value, so a
+ * defaulted `{}` picks up the defaults of its own fields. Present values are never merged.
  */
 export function applySchemaDefaults(schema: StructuralSchema, value: unknown): unknown {
   if (Array.isArray(value)) {
     return schema.items ? value.map((item) => applySchemaDefaults(schema.items!, item)) : value;
   }
   if (!isPlainObject(value)) return value;
-  const result: Record<string, unknown> = { ...value };
+  // The API server drops null fields and map entries (none of ours is nullable) before defaulting.
+  const result: Record<string, unknown> = Object.fromEntries(Object.entries(value).filter(([, v]) => v !== null));
   for (const [key, property] of Object.entries(schema.properties ?? {})) {
-    // Nulls are pruned by the API server, so a null field gets its default like an absent one.
-    if ((result[key] === undefined || result[key] === null) && property.default !== undefined) {
-      result[key] = structuredClone(property.default);
-    }
+    if (result[key] === undefined && property.default !== undefined) result[key] = structuredClone(property.default);
     if (result[key] !== undefined) result[key] = applySchemaDefaults(property, result[key]);
   }
   if (schema.additionalProperties) {
