@@ -112,7 +112,9 @@ export class KubeletAndScheduler {
   }
 
   private async register(instance: Instance, providerID: string, zone: string): Promise<void> {
-    const name = instance.PrivateDnsName || `ip-${instance.InstanceId}`;
+    // Named after the instance id, not its private DNS name: test files share one moto and one
+    // API server, and moto hands out the same private addresses in every test's VPC.
+    const name = `node-${instance.InstanceId}`;
     const claimName = instance.Tags?.find((t) => t.Key === 'karpenter.sh/nodeclaim')?.Value;
     const claim = claimName ? await this.nodeClaims.get(claimName) : undefined;
     await this.nodes.create({
