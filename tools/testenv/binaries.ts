@@ -144,7 +144,8 @@ function buildLock(lockFile: string, recipe: GoBinaryRecipe, log: Log): () => vo
     try {
       writeFileSync(lockFile, String(process.pid), { flag: 'wx' });
       return () => rmSync(lockFile, { force: true });
-    } catch {
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
       let holder: number;
       try {
         holder = Number(readFileSync(lockFile, 'utf8'));
