@@ -144,6 +144,13 @@ describe('capacity errors', () => {
     expect(lastFleet().overrides[0].instanceType).toBe('c5.large');
   });
 
+  it('learns the zone of a failed offering from its subnet when EC2 leaves the zone out', async () => {
+    proxy.faults = [{ code: 'InsufficientInstanceCapacity', instanceType: 'c5.large', omitZone: true }];
+    const launched = await create(['on-demand']);
+    expect(launched.metadata.labels?.['node.kubernetes.io/instance-type']).toBe('m5.large');
+    expect(provider.unavailableOfferings.isOfferingUnavailable('on-demand', 'c5.large', `${REGION}b`)).toBe(true);
+  });
+
   it('retries with on-demand when every spot offering fails', async () => {
     proxy.faults = [{ code: 'MaxSpotInstanceCountExceeded', capacityType: 'spot' }];
     const fleetsBefore = proxy.fleets.length;

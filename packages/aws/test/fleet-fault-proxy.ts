@@ -31,6 +31,8 @@ export interface InjectedFault {
   readonly instanceType?: string;
   readonly zone?: string;
   readonly subnetId?: string;
+  /** Leave the zone out of the error, as EC2 may when the override named a subnet. */
+  readonly omitZone?: boolean;
 }
 
 export class FleetFaultProxy {
@@ -70,7 +72,7 @@ export class FleetFaultProxy {
     const params = new URLSearchParams(body);
     const failure = this.failRequest?.(params);
     if (failure) return errorResponse(failure);
-    let errors: { override: RecordedOverride; code: string; lifecycle: string }[] = [];
+    let errors: FleetErrorEntry[] = [];
     if (params.get('Action') === 'CreateFleet') {
       const fleet = recordFleet(params);
       this.fleets.push(fleet);
@@ -83,7 +85,7 @@ export class FleetFaultProxy {
             (!f.instanceType || f.instanceType === override.instanceType) &&
             (!f.zone || f.zone === override.zone),
         );
-        if (fault) errors.push({ override, code: fault.code, lifecycle: fleet.capacityType });
+        if (fault) errors.push({ override: fault.omitZone ? { ...override, zone: '' } : override, code: fault.code, lifecycle: fleet.capacityType });
         else kept.push(override);
       }
       if (kept.length === 0) return xml(fleetResponse(errors, ''));
@@ -149,17 +151,23 @@ function rewriteOverrides(params: URLSearchParams, kept: RecordedOverride[]): st
   return next.toString();
 }
 
-function errorSet(errors: { override: RecordedOverride; code: string; lifecycle: string }[]): string {
+interface FleetErrorEntry {
+  readonly override: RecordedOverride;
+  readonly code: string;
+  readonly lifecycle: string;
+}
+
+function errorSet(errors: FleetErrorEntry[]): string {
   const items = errors
     .map(
       ({ override, code, lifecycle }) =>
-        `<item><launchTemplateAndOverrides><overrides><instanceType>${override.instanceType}</instanceType><subnetId>${override.subnetId}</subnetId><availabilityZone>${override.zone}</availabilityZone></overrides></launchTemplateAndOverrides><lifecycle>${lifecycle}</lifecycle><errorCode>${code}</errorCode><errorMessage>injected by the test proxy</errorMessage></item>`,
+        `<item><launchTemplateAndOverrides><overrides><instanceType>${override.instanceType}</instanceType><subnetId>${override.subnetId}</subnetId>${override.zone ? `<availabilityZone>${override.zone}</availabilityZone>` : ''}</overrides></launchTemplateAndOverrides><lifecycle>${lifecycle}</lifecycle><errorCode>${code}</errorCode><errorMessage>injected by the test proxy</errorMessage></item>`,
     )
     .join('');
   return `<errorSet>${items}</errorSet>`;
 }
 
-function fleetResponse(errors: { override: RecordedOverride; code: string; lifecycle: string }[], instances: string): string {
+function fleetResponse(errors: FleetErrorEntry[], instances: string): string {
   return `<?xml version="1.0" encoding="UTF-8"?><CreateFleetResponse xmlns="http://ec2.amazonaws.com/doc/2016-11-15/"><requestId>proxy</requestId><fleetId>fleet-proxy</fleetId>${errorSet(errors)}<fleetInstanceSet>${instances}</fleetInstanceSet></CreateFleetResponse>`;
 }
 

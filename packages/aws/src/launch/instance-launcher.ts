@@ -82,8 +82,10 @@ export class InstanceLauncher {
       const result = await this.call(subject, `launching (${capacityType}, ${overrides.length} offerings)`, () =>
         createFleet(this.ec2, { nodeClaimName: name, capacityType, overrides, tags: request.tags }),
       );
-      const retryable = this.recordErrors(result.errors, capacityType, name);
-      failures.push(...result.errors.map((e) => ({ ...e, capacityType })));
+      // EC2 may name only the subnet of a failed override: its zone is the subnet's.
+      const errors = result.errors.map((e) => ({ ...e, capacityType, zone: e.zone ?? request.subnets.find((s) => s.id === e.subnetId)?.zone }));
+      const retryable = this.recordErrors(errors, capacityType, name);
+      failures.push(...errors);
       if (result.instanceIds.length > 0) return await this.complete(subject, result.instanceIds, request.instanceTypes);
       if (result.errors.some((e) => LAUNCH_TEMPLATE_NOT_FOUND.has(e.code))) {
         // Deleted behind our back: check (and create) them again on the next launch.
