@@ -96,13 +96,16 @@ export class Provisioner {
     const allPools = this.state.nodePools.list();
     const notReady = allPools.map((pool) => [pool, nodePoolNotReadyReason(pool)] as const).filter(([, reason]) => reason);
     const readyPools = allPools.filter((pool) => !nodePoolNotReadyReason(pool));
+    const started = performance.now();
     const instanceTypes = await this.instanceTypesOf(readyPools);
+    const listed = performance.now();
     const input = schedulingSnapshot(this.state, pending, readyPools.filter((p) => instanceTypes[p.metadata.name!]), instanceTypes, this.nominations);
     if (!input.pods.length) return { nodeClaims: [], result: undefined };
 
     const endTimer = this.metrics.schedulingDuration.startTimer({ controller: 'provisioner' });
     const result = schedule(input);
     endTimer();
+    const solved = performance.now();
     for (const problem of result.problems) this.logger.warn({ object: problem.object, field: problem.field }, problem.message);
 
     const poolsByName = new Map(readyPools.map((p) => [p.metadata.name!, p]));
@@ -117,10 +120,16 @@ export class Provisioner {
         this.events.publish(pod, 'Normal', 'Nominated', `Pod should schedule on: nodeclaim/${nodeClaim.metadata.name}`);
       }
     });
+    let placedOnExisting = 0;
     for (const placement of result.existingPlacements) {
+      // Capacity already there or coming up: reserve it for the pod until kube-scheduler binds it.
+      const nodeClaim = placement.kind === 'nodeclaim' ? placement.name : this.state.nodeClaims.list((c) => c.status?.nodeName === placement.name)[0]?.metadata.name;
       for (const ref of placement.pods) {
         const pod = podsByKey.get(`${ref.namespace}/${ref.name}`);
-        if (pod) this.events.publish(pod, 'Normal', 'Nominated', `Pod should schedule on: ${placement.kind}/${placement.name}`);
+        if (!pod) continue;
+        placedOnExisting++;
+        if (nodeClaim) this.nominations.nominate(pod.metadata!.uid!, nodeClaim);
+        this.events.publish(pod, 'Normal', 'Nominated', `Pod should schedule on: ${placement.kind}/${placement.name}`);
       }
     }
     const notReadyReasons = notReady.map(([pool, reason]) => `nodepool "${pool.metadata.name}" ${reason}`);
@@ -132,7 +141,17 @@ export class Provisioner {
       this.logger.info({ pod: `${ref.namespace}/${ref.name}` }, message);
     }
     const launched = created.filter((c): c is NodeClaim => !!c);
-    this.logger.info({ pods: input.pods.length, nodeclaims: launched.length, unschedulable: result.unschedulable.length }, 'computed new nodeclaim(s) to fit pod(s)');
+    const ms = (from: number, to: number) => Math.round(to - from);
+    this.logger.info(
+      {
+        pods: input.pods.length,
+        nodeclaims: launched.length,
+        existing: placedOnExisting,
+        unschedulable: result.unschedulable.length,
+        durations: { instanceTypesMs: ms(started, listed), solveMs: ms(listed, solved), createMs: ms(solved, performance.now()) },
+      },
+      'computed new nodeclaim(s) to fit pod(s)',
+    );
     await this.record(input.pods.length, result, created, () => lowerBoundPricePerHour(input));
     return { nodeClaims: launched, result };
   }
