@@ -81,6 +81,8 @@ describe.skipIf(!ready)('charts on the real API server', () => {
 
   afterAll(async () => {
     await helm(['uninstall', release, '--namespace', namespace]);
+    // No kubelet confirms pod deletion here: force it.
+    await statusOf(admin.request('DELETE', `/api/v1/namespaces/${namespace}/pods`, { query: { gracePeriodSeconds: 0 } }));
     // Without kube-controller-manager the namespace stays Terminating; it dies with the test environment.
     await statusOf(admin.request('DELETE', `/api/v1/namespaces/${namespace}`));
     admin.close();
