@@ -21,6 +21,8 @@ export class PlannedClaim implements TopologyTarget {
   readonly taints: readonly Taint[];
 
   constructor(
+    /** Index in the scheduler's list of claims. */
+    readonly position: number,
     readonly pool: NodePoolTemplate,
     readonly hostname: string,
     public requirements: Requirements,

@@ -13,6 +13,7 @@ import { compilePod, describePod, formatHostPort, hostPortsConflict, podRef } fr
 import { formatQuantity } from './quantity.js';
 import { Requirement, Requirements } from './requirements.js';
 import { ResourceIndex, fits, parseResourceList } from './resources.js';
+import { SlackIndex } from './slack-index.js';
 import type { ClusterNode, InFlightNodeClaim, SchedulingInput } from './scheduling-input.js';
 import type { ExistingPlacement, InputProblem, PodRef, SchedulingResult, UnschedulablePod } from './scheduling-result.js';
 import { formatTaint, untoleratedTaint } from './taints.js';
@@ -41,6 +42,8 @@ interface PodVariant {
   readonly openClaims: number[];
   /** How many claims have been added to `openClaims` so far. */
   seenClaims: number;
+  /** Claim positions this variant can never use (marked wherever found; `openClaims` drops them lazily). */
+  readonly rejectedClaims: Set<number>;
   /** Nodes and in-flight NodeClaims this variant may still use; undefined until first needed. */
   openTargets: number[] | undefined;
   readonly toleratesPool: Map<NodePoolTemplate, boolean>;
@@ -85,6 +88,9 @@ type Outcome = number | 'permanent' | 'temporary';
 
 /** When a pod must grow a claim, how many accepting claims are compared for the smallest price increase. */
 const growCandidates = 8;
+
+/** Above this many open claims, room is looked up in the slack index rather than claim by claim. */
+const slackIndexThreshold = 64;
 const topologyKinds = { spread: 'spread', affinity: 'affinity', anti: 'anti-affinity' } as const;
 
 class Scheduler {
@@ -102,6 +108,7 @@ class Scheduler {
   private readonly maxInstanceTypes: number;
   private claimCounter = 0;
   private probeTotal: Float64Array | undefined;
+  private slackIndex!: SlackIndex;
 
   constructor(private readonly input: SchedulingInput) {
     this.maxInstanceTypes = input.options?.maxInstanceTypes ?? 60;
@@ -118,6 +125,7 @@ class Scheduler {
     for (const daemon of this.daemons) for (const name of Object.keys(daemon.requests)) names.add(name);
     for (const pool of input.nodePools) for (const name of Object.keys(pool.spec?.limits ?? {})) if (name !== 'nodes') names.add(name);
     this.index = new ResourceIndex(names);
+    this.slackIndex = new SlackIndex(this.index.names.length);
     this.compilePools(input.nodePools);
     for (const cluster of input.nodes ?? []) this.addNode(cluster);
     for (const inFlight of input.nodeClaims ?? []) this.addInFlight(inFlight);
@@ -392,6 +400,7 @@ class Scheduler {
       owned,
       openClaims: [],
       seenClaims: 0,
+      rejectedClaims: new Set(),
       openTargets: undefined,
       toleratesPool: new Map(),
     };
@@ -589,12 +598,18 @@ class Scheduler {
   private scanClaims(entry: PodEntry, variant: PodVariant, withinSlack: boolean): boolean {
     const { requests } = entry.group;
     const open = variant.openClaims;
+    // Many open claims: let the slack index skip the ones without room instead of visiting each.
+    if (withinSlack && open.length > slackIndexThreshold) return this.scanSlackIndex(entry, variant);
     let kept = 0;
     const candidates: { claim: PlannedClaim; increase: number }[] = [];
     let i = 0;
     for (; i < open.length && candidates.length < growCandidates; i++) {
       const claim = this.claims[open[i]];
       open[kept++] = open[i];
+      if (variant.rejectedClaims.has(open[i])) {
+        kept--;
+        continue;
+      }
       if (withinSlack && !fits(requests, claim.slack)) continue;
       const outcome = this.tryClaim(entry, variant, claim, !withinSlack, withinSlack);
       if (outcome === 'permanent') kept--;
@@ -606,6 +621,18 @@ class Scheduler {
     // Cheapest growth first; a commit can still fail where the estimate could not see minValues.
     candidates.sort((a, b) => a.increase - b.increase);
     return candidates.some(({ claim }) => typeof this.tryClaim(entry, variant, claim, true, true) === 'number');
+  }
+
+  /** The same as the `withinSlack` scan of the open list, visiting only claims with room. */
+  private scanSlackIndex(entry: PodEntry, variant: PodVariant): boolean {
+    const { requests } = entry.group;
+    for (let i = this.slackIndex.next(0, requests); i >= 0; i = this.slackIndex.next(i + 1, requests)) {
+      if (variant.rejectedClaims.has(i)) continue;
+      const outcome = this.tryClaim(entry, variant, this.claims[i], false, true);
+      if (typeof outcome === 'number') return true;
+      if (outcome === 'permanent') variant.rejectedClaims.add(i);
+    }
+    return false;
   }
 
   /** Drops the rejected claims from a variant's open list, keeping the rest in order. */
@@ -703,6 +730,7 @@ class Scheduler {
   private setTypes(claim: PlannedClaim, types: readonly TypeOption[]): void {
     if (types === claim.types) {
       for (let r = 0; r < claim.slack.length; r++) claim.slack[r] = types[0].available[r] - claim.requests[r];
+      this.slackIndex.set(claim.position, claim.slack);
       return;
     }
     claim.types = types;
@@ -710,6 +738,7 @@ class Scheduler {
     for (const t of types) for (let r = 0; r < max.length; r++) if (t.available[r] > max[r]) max[r] = t.available[r];
     claim.maxAvailable = max;
     claim.slack = types[0].available.map((value, r) => value - claim.requests[r]);
+    this.slackIndex.set(claim.position, claim.slack);
     const { pool } = claim;
     for (const position of pool.limited) {
       let reserve = 0;
@@ -770,7 +799,7 @@ class Scheduler {
 
     this.claimCounter++;
     const ports = [...pool.daemonPorts.map((d) => d.port), ...compiled.hostPorts];
-    const claim = new PlannedClaim(pool, hostname, requirements, Float64Array.from(requests), ports, [entry.ref]);
+    const claim = new PlannedClaim(this.claims.length, pool, hostname, requirements, Float64Array.from(requests), ports, [entry.ref]);
     pool.remainingNodes -= 1;
     this.setTypes(claim, withinLimits);
     this.claims.push(claim);
