@@ -21,7 +21,7 @@ import { isNominationTarget, nodePoolNotReadyReason, schedulingSnapshot } from '
 
 /** Pending pods are looked at again this often even without a change (capacity may have come back). */
 const recheckIntervalMs = 30_000;
-const createConcurrency = 16;
+const createConcurrency = 32;
 
 export interface ProvisioningOutcome {
   readonly nodeClaims: readonly NodeClaim[];
@@ -58,11 +58,17 @@ export class Provisioner {
     const triggerFor = (pod: V1Pod) => {
       if (isProvisionable(pod)) this.batcher.trigger();
     };
+    // Instance types of a NodePool are fetched as soon as it is ready, not in the first batch's critical path.
+    const onNodePool = (pool: NodePool) => {
+      if (!nodePoolNotReadyReason(pool)) void this.instanceTypesOf([pool]);
+      this.triggerIfPending();
+    };
     const unsubscribe = [
       this.state.pods.on({ onAdd: triggerFor, onUpdate: triggerFor }),
       this.state.nodeClaims.on({ onDelete: () => this.triggerIfPending() }),
-      this.state.nodePools.on({ onAdd: () => this.triggerIfPending(), onUpdate: () => this.triggerIfPending() }),
+      this.state.nodePools.on({ onAdd: onNodePool, onUpdate: onNodePool }),
     ];
+    for (const pool of this.state.nodePools.list()) onNodePool(pool);
     const recheck = setInterval(() => this.triggerIfPending(), recheckIntervalMs);
     this.triggerIfPending();
     try {

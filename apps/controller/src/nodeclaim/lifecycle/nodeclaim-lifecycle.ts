@@ -35,7 +35,7 @@ const { launched: Launched, registered: Registered, initialized: Initialized, re
 @Injectable()
 export class NodeClaimLifecycle implements Controller {
   readonly name = 'nodeclaim.lifecycle';
-  /** Instances found at leader start that were launched for a NodeClaim but never recorded on it (the controller died mid-launch). */
+  /** Instances launched for a NodeClaim but not yet recorded on it: found at leader start (the previous leader died mid-launch) or launched by a pass whose status write failed. */
   private readonly unrecordedLaunches = new Map<string, NodeClaim>();
 
   constructor(
@@ -91,7 +91,6 @@ export class NodeClaimLifecycle implements Controller {
     }
     let launched = this.unrecordedLaunches.get(name);
     if (launched) {
-      this.unrecordedLaunches.delete(name);
       this.logger.info({ nodeclaim: name, instance: launched.status?.providerID }, 'adopting an instance launched before a restart');
     } else {
       try {
@@ -99,6 +98,8 @@ export class NodeClaimLifecycle implements Controller {
       } catch (err) {
         return this.launchFailed(nodeClaim, err, launchTimeoutMs - age);
       }
+      // Until it is recorded on the NodeClaim, a retry after a failed write must adopt this instance, not launch another.
+      this.unrecordedLaunches.set(name, launched);
     }
     const labels = { ...launched.metadata.labels, ...nodeClaim.metadata.labels };
     delete labels['karpenter.sh/nodeclaim'];
@@ -120,6 +121,7 @@ export class NodeClaimLifecycle implements Controller {
       }),
       { status: true },
     );
+    this.unrecordedLaunches.delete(name);
     const nodePool = nodePoolOf(nodeClaim);
     this.metrics.nodeClaimsLaunched.inc({ nodepool: nodePool });
     this.logger.info(
@@ -212,20 +214,21 @@ export class NodeClaimLifecycle implements Controller {
     if (!nodeClaim.metadata.finalizers?.includes(Finalizers.termination)) return;
     const providerID = nodeClaim.status?.providerID;
     const nodePool = nodePoolOf(nodeClaim);
-    if (providerID) {
-      const node = this.state.nodeByProviderID(providerID);
-      if (node && (await this.api.nodes.delete(node.metadata!.name!, undefined, { uid: node.metadata!.uid }))) {
-        this.metrics.nodesTerminated.inc({ nodepool: nodePool });
-      }
-      if (!isTrue(nodeClaim.status?.conditions, NodeClaimConditionTypes.instanceTerminating)) {
-        await this.setCondition(name, NodeClaimConditionTypes.instanceTerminating, 'True', 'InstanceTerminating', '');
-      }
-      try {
-        await this.cloud.delete(nodeClaim);
-      } catch (err) {
-        if (!isNodeClaimNotFoundError(err)) throw err;
-      }
+    const node = providerID ? this.state.nodeByProviderID(providerID) : undefined;
+    if (node && (await this.api.nodes.delete(node.metadata!.name!, undefined, { uid: node.metadata!.uid }))) {
+      this.metrics.nodesTerminated.inc({ nodepool: nodePool });
     }
+    if (providerID && !isTrue(nodeClaim.status?.conditions, NodeClaimConditionTypes.instanceTerminating)) {
+      await this.setCondition(name, NodeClaimConditionTypes.instanceTerminating, 'True', 'InstanceTerminating', '');
+    }
+    // Also without a providerID: an instance may have been launched for it and not recorded yet;
+    // the provider finds it by the NodeClaim's name tag.
+    try {
+      await this.cloud.delete(nodeClaim);
+    } catch (err) {
+      if (!isNodeClaimNotFoundError(err)) throw err;
+    }
+    this.unrecordedLaunches.delete(name);
     await this.api.nodeClaims.update(name, undefined, (c) =>
       c.metadata.finalizers?.includes(Finalizers.termination)
         ? { ...c, metadata: { ...c.metadata, finalizers: c.metadata.finalizers.filter((f) => f !== Finalizers.termination) } }
