@@ -64,10 +64,6 @@ export class Operator {
     });
   }
 
-  get isLeader(): boolean {
-    return this.leading !== undefined;
-  }
-
   /** Called when this replica loses the lease; main exits so a fresh process campaigns again. */
   onLeadershipLost(callback: () => void): void {
     this.leadershipLost = callback;
@@ -118,6 +114,7 @@ export class Operator {
 
   private async runControllers(signal: AbortSignal): Promise<void> {
     await this.lifecycle.findUnrecordedLaunches().catch((err) => this.logger.error({ err: errorText(err) }, 'could not list instances to adopt'));
+    if (signal.aborted) return;
     const controllers: Controller[] = [this.nodeClassStatus, this.nodePoolStatus, this.lifecycle];
     for (const controller of controllers) {
       const loop = new ReconcileLoop(controller, { logger: this.logger, onResult: this.metrics.observeReconcile, concurrency: controller === this.lifecycle ? 50 : 10 });
