@@ -89,6 +89,10 @@ export class NodeClaimLifecycle implements Controller {
     if (age > launchTimeoutMs) {
       return this.remove(nodeClaim, 'LaunchTimeout', `not launched within ${launchTimeoutMs / 60_000} minutes`, 'launch_timeout');
     }
+    // The cache may lag behind this controller's own last write: launching is the one step that
+    // must not repeat, so confirm with the API server first.
+    const fresh = await this.api.nodeClaims.get(name);
+    if (!fresh || fresh.metadata.deletionTimestamp || isTrue(fresh.status?.conditions, Launched)) return;
     let launched = this.unrecordedLaunches.get(name);
     if (launched) {
       this.logger.info({ nodeclaim: name, instance: launched.status?.providerID }, 'adopting an instance launched before a restart');
