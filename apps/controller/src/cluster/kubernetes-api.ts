@@ -5,12 +5,15 @@ import { KUBE_CLIENT } from '../operator/tokens.js';
 
 /**
  * Every Kubernetes resource the controller reads or writes, one client each. The Helm chart's
- * RBAC is derived from this list (verbs: see the callers of each client):
- * - pods, nodes, daemonsets, poddisruptionbudgets, persistentvolumes, persistentvolumeclaims,
- *   storageclasses: get/list/watch (nodes also patch/update/delete)
- * - nodepools, nodeclaims, ec2nodeclasses: get/list/watch/create/update/patch/delete, and
- *   update/patch on their `/status`
- * - events: create/patch; leases (coordination.k8s.io): get/create/update
+ * RBAC is derived from this list (GETs inside `update()` are the re-reads of conflict retries):
+ * - pods, daemonsets (apps), poddisruptionbudgets (policy), persistentvolumes,
+ *   persistentvolumeclaims: list, watch
+ * - nodes: list, watch, get, update, delete
+ * - nodeclaims (karpenter.sh): list, watch, get, create, update, delete; nodeclaims/status: update
+ * - nodepools (karpenter.sh): list, watch, get; nodepools/status: update
+ * - ec2nodeclasses (karpenter.k8s.aws): list, watch, get, update; ec2nodeclasses/status: update
+ * - events: create, patch; leases (coordination.k8s.io, the election namespace): get, create, update
+ * - non-resource URL `/version`: get (at start, for the Kubernetes minor version)
  */
 @Injectable()
 export class KubernetesApi {
@@ -20,7 +23,6 @@ export class KubernetesApi {
   readonly podDisruptionBudgets;
   readonly persistentVolumes;
   readonly persistentVolumeClaims;
-  readonly storageClasses;
   readonly events;
   readonly leases;
   readonly nodePools: ResourceClient<NodePool>;
@@ -35,7 +37,6 @@ export class KubernetesApi {
     this.podDisruptionBudgets = new ResourceClient(kube, Resources.podDisruptionBudgets, fieldManager);
     this.persistentVolumes = new ResourceClient(kube, Resources.persistentVolumes, fieldManager);
     this.persistentVolumeClaims = new ResourceClient(kube, Resources.persistentVolumeClaims, fieldManager);
-    this.storageClasses = new ResourceClient(kube, Resources.storageClasses, fieldManager);
     this.events = new ResourceClient(kube, Resources.events, fieldManager);
     this.leases = new ResourceClient(kube, Resources.leases, fieldManager);
     this.nodePools = new ResourceClient(kube, KarpenterResources.nodePools as Resource<NodePool>, fieldManager);
