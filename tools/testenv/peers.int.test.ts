@@ -2,7 +2,12 @@
 import { DescribeInstanceTypesCommand, DescribeVpcsCommand, EC2Client, CreateVpcCommand } from '@aws-sdk/client-ec2';
 import pg from 'pg';
 import { describe, expect, inject, it } from 'vitest';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { createUniqueDatabase, resetMoto } from './index.js';
+import { startMoto } from './moto.js';
+import { stopPeer } from './processes.js';
 
 describe('moto_server', () => {
   const ec2 = () => new EC2Client({ endpoint: process.env.AWS_ENDPOINT_URL, region: process.env.AWS_REGION });
@@ -20,13 +25,22 @@ describe('moto_server', () => {
     expect(byName['c6g.xlarge']?.ProcessorInfo?.SupportedArchitectures).toEqual(['arm64']);
   });
 
+  // On a private moto: resetting the shared one would wipe what other test files are doing.
   it('forgets what was created after resetMoto()', async () => {
-    const client = ec2();
-    const { Vpc } = await client.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }));
-    const vpcIds = async () => ((await client.send(new DescribeVpcsCommand({}))).Vpcs ?? []).map((v) => v.VpcId);
-    expect(await vpcIds()).toContain(Vpc?.VpcId);
-    await resetMoto();
-    expect(await vpcIds()).not.toContain(Vpc?.VpcId);
+    const dir = mkdtempSync(join(tmpdir(), 'moto-reset-'));
+    mkdirSync(join(dir, 'logs'));
+    const moto = await startMoto(dir, false);
+    try {
+      const client = new EC2Client({ endpoint: moto.endpoint, region: process.env.AWS_REGION });
+      const { Vpc } = await client.send(new CreateVpcCommand({ CidrBlock: '10.42.0.0/16' }));
+      const vpcIds = async () => ((await client.send(new DescribeVpcsCommand({}))).Vpcs ?? []).map((v) => v.VpcId);
+      expect(await vpcIds()).toContain(Vpc?.VpcId);
+      await resetMoto(moto.endpoint);
+      expect(await vpcIds()).not.toContain(Vpc?.VpcId);
+    } finally {
+      await stopPeer(moto.running.peer);
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });
 
