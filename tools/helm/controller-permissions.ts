@@ -29,7 +29,6 @@ export const controllerPermissions: readonly Permission[] = [
   { group: '', resource: 'events', verbs: ['create', 'patch'], scope: 'cluster', why: 'event recorder (events live in the namespace of their object)' },
   { group: 'apps', resource: 'daemonsets', verbs: ['get', 'list', 'watch'], scope: 'cluster', why: 'DaemonSet overhead of new nodes' },
   { group: 'policy', resource: 'poddisruptionbudgets', verbs: ['get', 'list', 'watch'], scope: 'cluster', why: 'disruption candidates, drain order' },
-  { group: 'storage.k8s.io', resource: 'storageclasses', verbs: ['get', 'list', 'watch'], scope: 'cluster', why: 'zones of volumes not yet bound (client declared, not read yet)' },
   { group: 'karpenter.sh', resource: 'nodepools', verbs: ['get', 'list', 'watch'], scope: 'cluster', why: 'NodePool cache' },
   { group: 'karpenter.sh', resource: 'nodepools/status', verbs: ['update'], scope: 'cluster', why: 'NodePool resources, nodes and conditions' },
   { group: 'karpenter.sh', resource: 'nodeclaims', verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'], scope: 'cluster', why: 'provisioning, lifecycle, garbage collection' },
