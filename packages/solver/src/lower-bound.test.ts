@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { input, pod } from '../test/fixtures.js';
+import { catalog, input, nodePool, pod } from '../test/fixtures.js';
 import { lowerBoundPricePerHour } from './lower-bound.js';
 import { schedule } from './scheduler.js';
 
@@ -16,5 +16,12 @@ describe('lowerBoundPricePerHour', () => {
     // 1 cpu but 16 GiB: memory at 0.7 × 0.05 / 2 GiB per hour is what binds.
     const i = input({ pods: [pod('memory', { cpu: '1', memory: '16Gi' }), pod('bad', { cpu: 'x' })] });
     expect(lowerBoundPricePerHour(i)).toBeCloseTo(16 * 0.0175);
+  });
+
+  it('counts only the types and offerings a pool may launch', () => {
+    // An on-demand-only pool: spot's 0.035 per cpu-hour is out of reach, on-demand's 0.05 binds.
+    const onDemand = nodePool('on-demand', { requirements: [{ key: 'karpenter.sh/capacity-type', operator: 'In', values: ['on-demand'] }] });
+    const i = input({ pods: [pod('a', { cpu: '2', memory: '1Gi' })], nodePools: [onDemand], instanceTypes: { 'on-demand': catalog() } });
+    expect(lowerBoundPricePerHour(i)).toBeCloseTo(2 * 0.05);
   });
 });

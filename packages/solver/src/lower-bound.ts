@@ -1,4 +1,6 @@
 import type { InstanceType } from '@karpenter-ts/api';
+import { instanceTypeRequirements, offeringFilter } from './nodepool-template.js';
+import { Requirements } from './requirements.js';
 import { podRequests } from './resources.js';
 import type { SchedulingInput } from './scheduling-input.js';
 
@@ -18,14 +20,17 @@ export function lowerBoundPricePerHour(input: SchedulingInput): number {
       // Invalid pods are reported by schedule(); they need no capacity here.
     }
   }
-  const seen = new Set<readonly InstanceType[]>();
+  // Only what a pool may launch counts: its requirements (arch, families, capacity types,
+  // zones …) rule out types and offerings, which would otherwise make the bound meaningless.
   const cheapestRate: Record<string, number> = {};
   for (const pool of input.nodePools) {
     const types = input.instanceTypes[pool.metadata?.name ?? ''];
-    if (!types || seen.has(types)) continue;
-    seen.add(types);
+    const requirements = poolRequirements(pool);
+    if (!types || !requirements) continue;
+    const allowed = offeringFilter(requirements);
     for (const type of types) {
-      const prices = type.offerings.filter((o) => o.available).map((o) => o.price);
+      if (requirements.intersects(instanceTypeRequirements(type)) !== undefined) continue;
+      const prices = type.offerings.filter((o) => o.available && allowed(o)).map((o) => o.price);
       if (prices.length === 0) continue;
       const price = Math.min(...prices);
       for (const [name, amount] of Object.entries(type.allocatable)) {
@@ -39,4 +44,14 @@ export function lowerBoundPricePerHour(input: SchedulingInput): number {
     if (rate !== undefined && Number.isFinite(rate)) bound = Math.max(bound, amount * rate);
   }
   return bound;
+}
+
+/** The requirements a pool's nodes must meet, or undefined for an invalid pool (schedule() reports it). */
+function poolRequirements(pool: SchedulingInput['nodePools'][number]): Requirements | undefined {
+  const template = pool.spec?.template;
+  try {
+    return Requirements.from(template?.spec?.requirements).intersect(Requirements.fromLabels(template?.metadata?.labels ?? {}));
+  } catch {
+    return undefined;
+  }
 }

@@ -99,8 +99,25 @@ export function plan(manifests: ClusterManifests, options: PlanOptions): Plan {
         .join('\n'),
     );
   }
-  const lowerBound = lowerBoundPricePerHour(input);
+  const lowerBound = newCapacityLowerBound(input, result);
   return summarize(result, instanceTypes, lowerBound, input.pods.length, typeCount);
+}
+
+/**
+ * The fractional-capacity bound of what the total prices: the pods on new NodeClaims, each
+ * NodePool's pods at that pool's cheapest rates. So the ratio measures packing waste, not the
+ * gap between, say, a spot pool and an on-demand pool the pods chose by weight.
+ */
+function newCapacityLowerBound(input: SchedulingInput, result: SchedulingResult): number {
+  const poolOf = new Map<string, string>();
+  for (const claim of result.nodeClaims) for (const p of claim.pods) poolOf.set(`${p.namespace}/${p.name}`, claim.nodePool);
+  let bound = 0;
+  for (const nodePool of input.nodePools) {
+    const name = nodePool.metadata?.name;
+    const pods = input.pods.filter((p) => poolOf.get(`${p.metadata?.namespace ?? 'default'}/${p.metadata?.name}`) === name);
+    if (pods.length > 0) bound += lowerBoundPricePerHour({ ...input, nodePools: [nodePool], pods });
+  }
+  return bound;
 }
 
 function summarize(

@@ -88,6 +88,8 @@ spec:
     expect(plan.totalPricePerHour).toBe(claim.pricePerHour);
     expect(plan.lowerBoundPricePerHour).toBeGreaterThan(0);
     expect(plan.lowerBoundPricePerHour).toBeLessThanOrEqual(plan.totalPricePerHour);
+    // Priced at the pool's own rates (on-demand m5/c5), not at spot or burstable rates it cannot launch.
+    expect(plan.lowerBoundPricePerHour).toBeGreaterThan(plan.totalPricePerHour / 2);
     expect(plan.unschedulable).toEqual([{ pod: 'shop/picky', reasons: { default: expect.stringMatching(/label "team"/) } }]);
   });
 
