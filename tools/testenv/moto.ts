@@ -24,10 +24,11 @@ export async function startMoto(dir: string, detached: boolean): Promise<Moto> {
 
 /**
  * Clears every resource moto holds (instances, VPCs, queues, …), so a test starts from nothing.
- * @example await resetMoto(); // uses AWS_ENDPOINT_URL
+ * Only on a moto the caller owns (e.g. one from `startMoto`): test files run in parallel and share
+ * the one at AWS_ENDPOINT_URL, so resetting that wipes what the others are doing.
+ * @example await resetMoto(privateMoto.endpoint);
  */
-export async function resetMoto(endpoint = process.env.AWS_ENDPOINT_URL): Promise<void> {
-  if (!endpoint) throw new Error('AWS_ENDPOINT_URL is not set: run the integration tier (vitest --project integration) or `eval "$(npm run -s testenv:up)"`');
+export async function resetMoto(endpoint: string): Promise<void> {
   const response = await fetch(`${endpoint}/moto-api/reset`, { method: 'POST' });
   if (!response.ok) throw new Error(`moto reset at ${endpoint} answered HTTP ${response.status}`);
 }
