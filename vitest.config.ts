@@ -27,6 +27,9 @@ export default defineConfig({
           include: runIntegration ? ['{packages,apps,infra,tools}/**/*.int.test.ts'] : [],
           exclude: ['**/node_modules/**', '**/dist/**'],
           globalSetup: ['./tools/testenv/global-setup.ts'],
+          // One file at a time: the files share one API server, and each controller end-to-end
+          // test runs a controller that reconciles every NodePool and EC2NodeClass on it.
+          fileParallelism: false,
           testTimeout: 60_000,
           hookTimeout: 120_000,
         },
